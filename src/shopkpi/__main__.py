@@ -1,0 +1,3 @@
+from shopkpi.cli.app import main
+
+main()

@@ -1,0 +1,86 @@
+"""``shopkpi`` console command."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from shopkpi.cli.render import console, err_console, import_summary, print_problems
+from shopkpi.errors import ShopkpiError
+
+app = typer.Typer(
+    name="shopkpi",
+    help="shopkpi：电商店铺团队绩效（KPI）管理 — 导入平台导出、计算指标、评分与绩效工资。",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+WorkspaceOpt = Annotated[
+    Path,
+    typer.Option("--workspace", "-w", help="工作区目录 (workspace folder)", envvar="SHOPKPI_WORKSPACE"),
+]
+
+
+@app.command()
+def init(
+    directory: Annotated[Path, typer.Argument(help="要创建的工作区目录")],
+    shop_id: Annotated[str, typer.Option(help="店铺标识")] = "my_shop",
+    shop_name: Annotated[str, typer.Option(help="店铺名")] = "我的店铺",
+) -> None:
+    """创建工作区：shopkpi.yaml、plans/、inbox/、archive/、mappings/。"""
+    from shopkpi.workspace import Workspace
+
+    ws = Workspace.init(directory, shop_id=shop_id, shop_name=shop_name)
+    console.print(f"[green]✓[/] 工作区已创建：{ws.root}")
+    console.print("  把平台导出文件放进 inbox/，然后运行 [bold]shopkpi ingest[/]")
+
+
+@app.command()
+def ingest(
+    files: Annotated[list[Path] | None, typer.Argument(help="要导入的文件；不给则导入 inbox/ 中的新文件")] = None,
+    workspace: WorkspaceOpt = Path("."),
+    shop: Annotated[str | None, typer.Option(help="店铺标识（默认第一个店铺）")] = None,
+) -> None:
+    """导入导出文件：按表头识别格式，坏行隔离，重复导入不改变数据。"""
+    from shopkpi.workspace import Workspace
+
+    ws = Workspace(workspace)
+    results = ws.ingest(files, shop)
+    console.print(import_summary(results))
+    print_problems(results)
+    if any(r.status == "refused" for r in results):
+        raise typer.Exit(1)
+
+
+@app.command()
+def status(workspace: WorkspaceOpt = Path(".")) -> None:
+    """显示仓库各表行数。"""
+    from rich.table import Table
+
+    from shopkpi.warehouse.schema import TABLES
+    from shopkpi.workspace import Workspace
+
+    ws = Workspace(workspace)
+    table = Table(title=f"仓库 {ws.config.engine.warehouse}")
+    table.add_column("表")
+    table.add_column("中文")
+    table.add_column("行数", justify="right")
+    for name, count in ws.table_counts().items():
+        table.add_row(name, TABLES[name].label, str(count))
+    console.print(table)
+
+
+def main() -> None:
+    """Entry point: user-facing errors print cleanly, without a traceback."""
+    try:
+        app()
+    except ShopkpiError as exc:
+        err_console.print(f"[red]错误：[/]{exc}")
+        raise SystemExit(2) from exc
+
+
+if __name__ == "__main__":
+    main()

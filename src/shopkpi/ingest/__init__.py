@@ -1,0 +1,1 @@
+"""Ingestion: read real export files, validate, quarantine, upsert into the warehouse."""

@@ -1,0 +1,104 @@
+"""DuckDB connection, schema versions and migrations."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from shopkpi.warehouse.macros import MACROS
+from shopkpi.warehouse.schema import TABLES
+
+Migration = Callable[[duckdb.DuckDBPyConnection], None]
+
+
+def _migration_1(con: duckdb.DuckDBPyConnection) -> None:
+    """Create every canonical table."""
+    for table in TABLES.values():
+        con.execute(table.ddl())
+
+
+# Append new migrations here; never edit an old one. Version N = len(MIGRATIONS[:N]).
+MIGRATIONS: list[Migration] = [_migration_1]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+@dataclass
+class Warehouse:
+    """A DuckDB warehouse file (or ``:memory:``) with the canonical schema applied."""
+
+    path: str
+    memory_limit: str = "4GB"
+    temp_directory: str | None = None
+    threads: int | None = None
+    read_only: bool = False
+    con: duckdb.DuckDBPyConnection = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        config: dict[str, str | int | bool] = {"memory_limit": self.memory_limit}
+        if self.temp_directory:
+            config["temp_directory"] = self.temp_directory
+        if self.threads:
+            config["threads"] = self.threads
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self.con = duckdb.connect(self.path, read_only=self.read_only, config=config)
+        self.con.execute("SET TimeZone = 'UTC'")
+        for macro in MACROS:
+            self.con.execute(macro)
+        if not self.read_only:
+            self.migrate()
+
+    def schema_version(self) -> int:
+        exists = scalar(
+            self.con,
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'",
+        )
+        if not exists:
+            return 0
+        version = scalar(self.con, "SELECT max(version) FROM schema_version")
+        return int(version) if version is not None else 0  # type: ignore[call-overload]
+
+    def migrate(self) -> int:
+        """Apply pending migrations in order, each in its own transaction."""
+        self.con.execute(
+            "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER, applied_at TIMESTAMP)"
+        )
+        current = self.schema_version()
+        for version in range(current + 1, SCHEMA_VERSION + 1):
+            with self.transaction():
+                MIGRATIONS[version - 1](self.con)
+                self.con.execute(
+                    "INSERT INTO schema_version VALUES (?, now()::TIMESTAMP)", [version]
+                )
+        return SCHEMA_VERSION
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """All or nothing: commit on success, roll back on any exception."""
+        self.con.begin()
+        try:
+            yield self.con
+        except BaseException:
+            self.con.rollback()
+            raise
+        self.con.commit()
+
+    def count(self, table: str) -> int:
+        return int(scalar(self.con, f"SELECT count(*) FROM {table}") or 0)  # type: ignore[call-overload]
+
+    def close(self) -> None:
+        self.con.close()
+
+
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None) -> object:
+    """The first value of the first row (None when no row); always drains the result.
+
+    DuckDB 2 refuses new work on a connection whose last result was not fully fetched,
+    so never leave a ``fetchone()`` behind.
+    """
+    rows = con.execute(sql, params or []).fetchall()
+    return rows[0][0] if rows else None

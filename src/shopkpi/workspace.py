@@ -1,0 +1,94 @@
+"""The Workspace facade: the one entry point for the CLI, the web app and tests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import cached_property
+from pathlib import Path
+
+from shopkpi.config.loader import load_config
+from shopkpi.config.models import WorkspaceConfig
+from shopkpi.config.template import render_config
+from shopkpi.errors import WorkspaceError
+from shopkpi.ingest.pipeline import ImportResult, Ingestor
+from shopkpi.warehouse.db import Warehouse
+
+CONFIG_FILE = "shopkpi.yaml"
+FOLDERS = ("plans", "inbox", "archive", "mappings")
+IMPORTABLE = {".csv", ".txt", ".xlsx", ".xls", ".json", ".tsv"}
+
+
+class Workspace:
+    """A shop's workspace folder: config, plans, inbox, archive and the warehouse."""
+
+    def __init__(self, root: Path | str) -> None:
+        self.root = Path(root).resolve()
+        if not (self.root / CONFIG_FILE).exists():
+            raise WorkspaceError(
+                f"{self.root} 不是 shopkpi 工作区（没有 {CONFIG_FILE}）；请先运行 `shopkpi init {self.root}`"
+            )
+        self.config: WorkspaceConfig = load_config(self.root / CONFIG_FILE)
+
+    @classmethod
+    def init(
+        cls, root: Path | str, *, shop_id: str = "my_shop", shop_name: str = "我的店铺"
+    ) -> Workspace:
+        """Create the folders and a commented ``shopkpi.yaml`` (never overwrites one)."""
+        path = Path(root)
+        path.mkdir(parents=True, exist_ok=True)
+        for folder in FOLDERS:
+            (path / folder).mkdir(exist_ok=True)
+        config = path / CONFIG_FILE
+        if not config.exists():
+            config.write_text(render_config(shop_id, shop_name), encoding="utf-8")
+        return cls(path)
+
+    def path(self, relative: str) -> Path:
+        p = Path(relative)
+        return p if p.is_absolute() else self.root / p
+
+    @cached_property
+    def warehouse(self) -> Warehouse:
+        engine = self.config.engine
+        return Warehouse(
+            str(self.path(engine.warehouse)),
+            memory_limit=engine.memory_limit,
+            temp_directory=str(self.path(engine.temp_directory)),
+            threads=engine.threads,
+        )
+
+    @cached_property
+    def ingestor(self) -> Ingestor:
+        from shopkpi.ingest.adapters.generic import load_mappings
+
+        extra = load_mappings(self.root, self.config.ingest.mappings)
+        return Ingestor(self.warehouse, self.config, self.root / "archive", extra)
+
+    def inbox_files(self) -> list[Path]:
+        inbox = self.root / "inbox"
+        return sorted(
+            p for p in inbox.rglob("*") if p.is_file() and p.suffix.lower() in IMPORTABLE
+        )
+
+    def ingest(
+        self, paths: Iterable[Path] | None = None, shop_id: str | None = None
+    ) -> list[ImportResult]:
+        """Import files (default: everything in ``inbox/``); already-imported files are skipped."""
+        files = list(paths) if paths is not None else self.inbox_files()
+        return [self.ingestor.ingest_path(p, shop_id) for p in _oldest_export_first(files)]
+
+    def table_counts(self) -> dict[str, int]:
+        from shopkpi.warehouse.schema import TABLES
+
+        return {name: self.warehouse.count(name) for name in TABLES}
+
+    def close(self) -> None:
+        if "warehouse" in self.__dict__:
+            self.warehouse.close()
+
+
+def _oldest_export_first(files: list[Path]) -> list[Path]:
+    """Import older exports first so that newer statuses are applied last."""
+    from shopkpi.ingest.pipeline import file_time_from_name
+
+    return sorted(files, key=lambda p: (str(file_time_from_name(p.name, "UTC") or ""), p.name))
