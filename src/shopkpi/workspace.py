@@ -66,9 +66,7 @@ class Workspace:
 
     def inbox_files(self) -> list[Path]:
         inbox = self.root / "inbox"
-        return sorted(
-            p for p in inbox.rglob("*") if p.is_file() and p.suffix.lower() in IMPORTABLE
-        )
+        return sorted(p for p in inbox.rglob("*") if p.is_file() and p.suffix.lower() in IMPORTABLE)
 
     def ingest(
         self, paths: Iterable[Path] | None = None, shop_id: str | None = None

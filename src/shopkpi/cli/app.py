@@ -20,7 +20,9 @@ app = typer.Typer(
 
 WorkspaceOpt = Annotated[
     Path,
-    typer.Option("--workspace", "-w", help="工作区目录 (workspace folder)", envvar="SHOPKPI_WORKSPACE"),
+    typer.Option(
+        "--workspace", "-w", help="工作区目录 (workspace folder)", envvar="SHOPKPI_WORKSPACE"
+    ),
 ]
 
 
@@ -40,7 +42,9 @@ def init(
 
 @app.command()
 def ingest(
-    files: Annotated[list[Path] | None, typer.Argument(help="要导入的文件；不给则导入 inbox/ 中的新文件")] = None,
+    files: Annotated[
+        list[Path] | None, typer.Argument(help="要导入的文件；不给则导入 inbox/ 中的新文件")
+    ] = None,
     workspace: WorkspaceOpt = Path("."),
     shop: Annotated[str | None, typer.Option(help="店铺标识（默认第一个店铺）")] = None,
 ) -> None:

@@ -17,14 +17,36 @@ _STATUS = {"ok": "[green]已导入[/]", "skipped": "[dim]已跳过[/]", "refused
 
 def import_summary(results: Sequence[ImportResult]) -> Table:
     table = Table(title="导入结果 (ingest summary)", show_lines=False)
-    for header in ("文件", "格式", "状态", "读取", "接受", "隔离", "重复", "过期", "覆盖", "未变", "写入表"):
-        table.add_column(header, justify="right" if header not in ("文件", "格式", "状态", "写入表") else "left")
+    for header in (
+        "文件",
+        "格式",
+        "状态",
+        "读取",
+        "接受",
+        "隔离",
+        "重复",
+        "过期",
+        "覆盖",
+        "未变",
+        "写入表",
+    ):
+        table.add_column(
+            header, justify="right" if header not in ("文件", "格式", "状态", "写入表") else "left"
+        )
     for r in results:
         tables = ", ".join(f"{k}:{v}" for k, v in r.tables.items())
         table.add_row(
-            r.file, r.adapter, _STATUS.get(r.status, r.status), str(r.rows_read), str(r.accepted),
-            str(r.quarantined), str(r.duplicates), str(r.stale), str(r.overwritten),
-            str(r.unchanged), tables,
+            r.file,
+            r.adapter,
+            _STATUS.get(r.status, r.status),
+            str(r.rows_read),
+            str(r.accepted),
+            str(r.quarantined),
+            str(r.duplicates),
+            str(r.stale),
+            str(r.overwritten),
+            str(r.unchanged),
+            tables,
         )
     return table
 

@@ -42,14 +42,18 @@ def load_yaml_model(path: Path, model: type[M]) -> M:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError as exc:
-        raise ConfigError([Problem(name, "file not found", hint="run `shopkpi init DIR` first")]) from exc
+        raise ConfigError(
+            [Problem(name, "file not found", hint="run `shopkpi init DIR` first")]
+        ) from exc
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data: Any = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
-        raise ConfigError([Problem(name, f"invalid YAML: {getattr(exc, 'problem', exc)}", line)]) from exc
+        raise ConfigError(
+            [Problem(name, f"invalid YAML: {getattr(exc, 'problem', exc)}", line)]
+        ) from exc
     if data is None:
         data = {}
     try:

@@ -92,7 +92,9 @@ class ShopConfig(_Frozen):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r} (use an IANA name such as Asia/Shanghai)") from exc
+            raise ValueError(
+                f"unknown time zone {value!r} (use an IANA name such as Asia/Shanghai)"
+            ) from exc
         return value
 
 
@@ -106,7 +108,9 @@ class SessionSettings(_Frozen):
     long_session_minutes: int = Field(30, ge=1)
     within_seconds: int = Field(180, ge=1)
     aftersale_days: int = Field(21, ge=0)
-    auto_reply_prefixes: list[str] = Field(default_factory=lambda: ["[自动回复]", "【自动回复】", "#"])
+    auto_reply_prefixes: list[str] = Field(
+        default_factory=lambda: ["[自动回复]", "【自动回复】", "#"]
+    )
     auto_reply_senders: list[str] = Field(default_factory=list)
     filler_phrases: list[str] = Field(
         default_factory=lambda: ["在的", "在呢", "稍等", "亲，在的哦", "您好，在的", "马上为您查询"]

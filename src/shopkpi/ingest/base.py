@@ -123,7 +123,9 @@ class TabularAdapter(Adapter):
         headers = set(raw.headers)
         if headers & self.EXCLUDES or not self.SIGNATURE:
             return 0.0
-        present = sum(1 for name in self.SIGNATURE if headers & set(self.field_by_name(name).headers))
+        present = sum(
+            1 for name in self.SIGNATURE if headers & set(self.field_by_name(name).headers)
+        )
         hit = present / len(self.SIGNATURE)
         if raw.sheet and raw.sheet in self.SHEETS:
             hit += 0.5

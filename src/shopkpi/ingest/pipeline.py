@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from shopkpi.config.models import WorkspaceConfig
 from shopkpi.errors import FileRefused
-from shopkpi.ingest.base import DocumentAdapter, ImportContext, ParseResult, TabularAdapter
+from shopkpi.ingest.base import ImportContext, ParseResult, TabularAdapter
 from shopkpi.ingest.reader import RawTable, SourceFile, read_csv_text, read_workbook
 from shopkpi.ingest.registry import (
     builtin_documents,
@@ -54,7 +54,8 @@ def file_time_from_name(name: str, tz: str) -> dt.datetime | None:
         return None
     parts = [int(p) if p else 0 for p in match.groups()]
     try:
-        local = dt.datetime(*parts[:5], parts[5], tzinfo=ZoneInfo(tz))
+        year, month, day, hour, minute, second = parts
+        local = dt.datetime(year, month, day, hour, minute, second, tzinfo=ZoneInfo(tz))
     except ValueError:
         return None
     return local.astimezone(dt.UTC).replace(tzinfo=None)
@@ -76,7 +77,9 @@ class Ingestor:
         self.tabular = [*(extra_adapters or []), *builtin_tabular()]
         self.documents = builtin_documents()
 
-    def ingest_path(self, path: Path, shop_id: str | None = None, *, force: bool = False) -> ImportResult:
+    def ingest_path(
+        self, path: Path, shop_id: str | None = None, *, force: bool = False
+    ) -> ImportResult:
         """Import one file; a refused file is reported in the result, not raised."""
         data = path.read_bytes()
         return self.ingest_bytes(path, data, shop_id, force=force)
@@ -88,11 +91,18 @@ class Ingestor:
         src = SourceFile(path, data)
         con = self.warehouse.con
         if not force and self._already_imported(file_hash):
-            return ImportResult(src.display_name, file_hash, "skipped", message="同一文件已导入过，未做任何改动")
+            return ImportResult(
+                src.display_name, file_hash, "skipped", message="同一文件已导入过，未做任何改动"
+            )
         shop = self.config.shop(shop_id)
         started = _now()
         ctx = ImportContext(
-            con, self.config, shop.id, shop.timezone, file_hash, src.display_name,
+            con,
+            self.config,
+            shop.id,
+            shop.timezone,
+            file_hash,
+            src.display_name,
             file_time_from_name(src.display_name, shop.timezone),
         )
         try:
@@ -101,7 +111,9 @@ class Ingestor:
                 self._archive(src, file_hash)
                 self._log(ctx, src, result, started, "ok")
         except FileRefused as exc:
-            result = ImportResult(src.display_name, file_hash, "refused", message=str(exc), error=exc)
+            result = ImportResult(
+                src.display_name, file_hash, "refused", message=str(exc), error=exc
+            )
             with self.warehouse.transaction():
                 self._log(ctx, src, result, started, "refused")
             return result
@@ -139,7 +151,9 @@ class Ingestor:
 
     def _parse(self, ctx: ImportContext, src: SourceFile) -> list[ParseResult]:
         if not src.data:
-            raise FileRefused(src.display_name, "empty", "文件是空的", hint="请确认导出是否完成后重新导出")
+            raise FileRefused(
+                src.display_name, "empty", "文件是空的", hint="请确认导出是否完成后重新导出"
+            )
         kind = src.kind
         if kind in ("xlsx", "xls"):
             return self._parse_tables(ctx, src, read_workbook(src))
@@ -180,16 +194,35 @@ class Ingestor:
             tmp.replace(target)
 
     def _log(
-        self, ctx: ImportContext, src: SourceFile, r: ImportResult, started: dt.datetime, status: str
+        self,
+        ctx: ImportContext,
+        src: SourceFile,
+        r: ImportResult,
+        started: dt.datetime,
+        status: str,
     ) -> None:
         con = ctx.con
         con.execute("DELETE FROM import_log WHERE file_hash = ?", [ctx.file_hash])
         con.execute(
             "INSERT INTO import_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                ctx.file_hash, src.display_name, r.adapter, ctx.shop_id, src.encoding,
-                ctx.file_ts, r.rows_read, r.accepted, r.quarantined, r.duplicates, r.stale,
-                r.overwritten, r.unchanged, started, _now(), status, r.message,
+                ctx.file_hash,
+                src.display_name,
+                r.adapter,
+                ctx.shop_id,
+                src.encoding,
+                ctx.file_ts,
+                r.rows_read,
+                r.accepted,
+                r.quarantined,
+                r.duplicates,
+                r.stale,
+                r.overwritten,
+                r.unchanged,
+                started,
+                _now(),
+                status,
+                r.message,
             ],
         )
 

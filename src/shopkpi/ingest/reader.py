@@ -97,7 +97,9 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
             hint="请用平台导出的原始文件，或在 Excel 中另存为「CSV UTF-8」后再导入",
         ) from exc
     if "\x00" in text:
-        raise FileRefused(name, "encoding", "文件含有二进制内容，不是文本表格", hint="请导出为 CSV 或 xlsx")
+        raise FileRefused(
+            name, "encoding", "文件含有二进制内容，不是文本表格", hint="请导出为 CSV 或 xlsx"
+        )
     return text, "gb18030"
 
 
@@ -146,7 +148,9 @@ def read_csv_text(text: str, name: str) -> RawTable:
     data = body.encode("utf-8")
     table = _parse_rows(data, len(headers), name)
     if table.num_rows == 0:
-        raise FileRefused(name, "empty", "文件只有表头，没有数据行", hint="请确认导出的时间范围内有数据")
+        raise FileRefused(
+            name, "empty", "文件只有表头，没有数据行", hint="请确认导出的时间范围内有数据"
+        )
     return RawTable(name, None, headers, table)
 
 

@@ -9,12 +9,15 @@ One SQL statement per step, no per-row Python:
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
+
+import duckdb
 
 from shopkpi.errors import FileRefused
 from shopkpi.ingest.base import Field, FieldKind, ImportContext, ParseResult, Staged, TabularAdapter
 from shopkpi.ingest.reader import SUMMARY_MARKERS, RawTable
-from shopkpi.warehouse.db import scalar
+from shopkpi.warehouse.db import scalar, scalar_int
 from shopkpi.warehouse.schema import TABLES
 
 _counter = itertools.count()
@@ -34,11 +37,20 @@ def _clean_expr(f: Field, col: str, tz: str) -> tuple[str, str]:
         case FieldKind.text:
             return f"sk_text({col})", "false"
         case FieldKind.money:
-            return f"sk_money({col})", f"sk_money({col}) IS NULL AND NOT {blank} AND sk_text({col}) <> '延迟统计'"
+            return (
+                f"sk_money({col})",
+                f"sk_money({col}) IS NULL AND NOT {blank} AND sk_text({col}) <> '延迟统计'",
+            )
         case FieldKind.decimal:
-            return f"sk_decimal({col})", f"sk_decimal({col}) IS NULL AND NOT {blank} AND sk_text({col}) <> '延迟统计'"
+            return (
+                f"sk_decimal({col})",
+                f"sk_decimal({col}) IS NULL AND NOT {blank} AND sk_text({col}) <> '延迟统计'",
+            )
         case FieldKind.pct:
-            return f"sk_pct({col})", f"sk_pct({col}) IS NULL AND NOT {blank} AND sk_text({col}) <> '延迟统计'"
+            return (
+                f"sk_pct({col})",
+                f"sk_pct({col}) IS NULL AND NOT {blank} AND sk_text({col}) <> '延迟统计'",
+            )
         case FieldKind.int:
             return f"sk_int({col})", f"sk_int({col}) IS NULL AND NOT {blank}"
         case FieldKind.ts:
@@ -49,7 +61,11 @@ def _clean_expr(f: Field, col: str, tz: str) -> tuple[str, str]:
                 value = f"sk_utc({local}, {q(tz)})"
             return value, f"({local}) IS NULL AND NOT {blank}"
         case FieldKind.date:
-            local = f"CAST(try_strptime(sk_text({col}), {q(f.fmt)}) AS DATE)" if f.fmt else f"sk_date({col})"
+            local = (
+                f"CAST(try_strptime(sk_text({col}), {q(f.fmt)}) AS DATE)"
+                if f.fmt
+                else f"sk_date({col})"
+            )
             return local, f"({local}) IS NULL AND NOT {blank}"
         case FieldKind.time:
             return f"sk_time({col})", f"sk_time({col}) IS NULL AND NOT {blank}"
@@ -119,7 +135,7 @@ def stage_tabular(ctx: ImportContext, adapter: TabularAdapter, raw: RawTable) ->
     if adapter.COLLAPSE_EXACT:
         con.execute(
             f"""CREATE TEMP TABLE _dd_{tag} AS SELECT * FROM _data_{tag}
-                QUALIFY row_number() OVER (PARTITION BY {', '.join(cols)} ORDER BY __row) = 1"""
+                QUALIFY row_number() OVER (PARTITION BY {", ".join(cols)} ORDER BY __row) = 1"""
         )
     else:
         con.execute(f"CREATE TEMP TABLE _dd_{tag} AS SELECT * FROM _data_{tag}")
@@ -134,13 +150,23 @@ def stage_tabular(ctx: ImportContext, adapter: TabularAdapter, raw: RawTable) ->
         selects.append(f"{value} AS {f.name}")
         reason = _REASONS[f.kind]
         if f.kind is FieldKind.enum:
-            errors.append(f"CASE WHEN {err} THEN {q(header + '|' + reason + '「')} || sk_text({col}) || '」' END")
+            errors.append(
+                f"CASE WHEN {err} THEN {q(header + '|' + reason + '「')} || sk_text({col}) || '」' END"
+            )
         elif err != "false":
             errors.append(f"CASE WHEN {err} THEN {q(header + '|' + reason)} END")
         if f.not_null:
-            errors.append(f"CASE WHEN ({value}) IS NULL THEN {q(header + '|缺少值（此列不能为空）')} END")
-    err_list = f"list_filter([{', '.join(errors)}]::VARCHAR[], lambda x: x IS NOT NULL)" if errors else "[]::VARCHAR[]"
-    con.execute(f"CREATE TEMP TABLE _cl_{tag} AS SELECT {', '.join(selects)}, {err_list} AS __errs FROM _dd_{tag}")
+            errors.append(
+                f"CASE WHEN ({value}) IS NULL THEN {q(header + '|缺少值（此列不能为空）')} END"
+            )
+    err_list = (
+        f"list_filter([{', '.join(errors)}]::VARCHAR[], lambda x: x IS NOT NULL)"
+        if errors
+        else "[]::VARCHAR[]"
+    )
+    con.execute(
+        f"CREATE TEMP TABLE _cl_{tag} AS SELECT {', '.join(selects)}, {err_list} AS __errs FROM _dd_{tag}"
+    )
 
     quarantined = _quarantine(ctx, raw, tag)
     staged = _stage(ctx, adapter, tag)
@@ -151,8 +177,8 @@ def stage_tabular(ctx: ImportContext, adapter: TabularAdapter, raw: RawTable) ->
     return result
 
 
-def _count(con: object, table: str) -> int:
-    return int(scalar(con, f"SELECT count(*) FROM {table}") or 0)  # type: ignore[arg-type, call-overload]
+def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    return scalar_int(con, f"SELECT count(*) FROM {table}")
 
 
 def _quarantine(ctx: ImportContext, raw: RawTable, tag: str) -> int:
@@ -196,11 +222,10 @@ def _cleaned_columns(ctx: ImportContext, tag: str) -> list[str]:
     return [r[0] for r in ctx.con.execute(f"DESCRIBE _cl_{tag}").fetchall()]
 
 
-def _latest_ts(ctx: ImportContext, adapter: TabularAdapter, staged: Staged) -> object:
-    ts_cols = [
-        name for name, sql_type in TABLES[staged.table].columns if sql_type == "TIMESTAMP"
-    ]
+def _latest_ts(ctx: ImportContext, adapter: TabularAdapter, staged: Staged) -> dt.datetime | None:
+    ts_cols = [name for name, sql_type in TABLES[staged.table].columns if sql_type == "TIMESTAMP"]
     if not ts_cols:
         return None
     expr = f"greatest({', '.join(ts_cols)})" if len(ts_cols) > 1 else ts_cols[0]
-    return scalar(ctx.con, f"SELECT max({expr}) FROM {staged.temp_table}")
+    value = scalar(ctx.con, f"SELECT max({expr}) FROM {staged.temp_table}")
+    return value if isinstance(value, dt.datetime) else None

@@ -38,7 +38,9 @@ class Warehouse:
     con: duckdb.DuckDBPyConnection = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        config: dict[str, str | int | bool] = {"memory_limit": self.memory_limit}
+        config: dict[str, str | bool | int | float | list[str]] = {
+            "memory_limit": self.memory_limit
+        }
         if self.temp_directory:
             config["temp_directory"] = self.temp_directory
         if self.threads:
@@ -88,7 +90,7 @@ class Warehouse:
         self.con.commit()
 
     def count(self, table: str) -> int:
-        return int(scalar(self.con, f"SELECT count(*) FROM {table}") or 0)  # type: ignore[call-overload]
+        return scalar_int(self.con, f"SELECT count(*) FROM {table}")
 
     def close(self) -> None:
         self.con.close()
@@ -102,3 +104,9 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None
     """
     rows = con.execute(sql, params or []).fetchall()
     return rows[0][0] if rows else None
+
+
+def scalar_int(con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None) -> int:
+    """Like :func:`scalar` for counts: NULL becomes 0."""
+    value = scalar(con, sql, params)
+    return 0 if value is None else int(str(value))

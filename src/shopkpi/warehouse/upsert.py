@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from shopkpi.warehouse.db import scalar
+from shopkpi.warehouse.db import scalar_int
 from shopkpi.warehouse.schema import TABLES
 
 
@@ -48,7 +48,7 @@ def upsert(
     total = _scalar(con, f"SELECT count(*) FROM {staged}")
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE {work}_last AS SELECT * FROM {staged}
-            QUALIFY row_number() OVER (PARTITION BY {', '.join(keys)} ORDER BY _row DESC) = 1"""
+            QUALIFY row_number() OVER (PARTITION BY {", ".join(keys)} ORDER BY _row DESC) = 1"""
     )
     if table.lineage:
         stale_cond = "e._source_ts > i._source_ts"
@@ -88,8 +88,8 @@ def upsert(
             select.append(c)
     params: list[object] = [file_hash] if table.lineage else []
     con.execute(
-        f"""INSERT INTO {table_name} ({', '.join(target_cols)})
-            SELECT {', '.join(select)} FROM {work} WHERE __cls IN ('new', 'changed')""",
+        f"""INSERT INTO {table_name} ({", ".join(target_cols)})
+            SELECT {", ".join(select)} FROM {work} WHERE __cls IN ('new', 'changed')""",
         params,
     )
     for suffix in ("_last", "_in", ""):
@@ -104,4 +104,4 @@ def upsert(
 
 
 def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> int:
-    return int(scalar(con, sql) or 0)  # type: ignore[call-overload]
+    return scalar_int(con, sql)

@@ -27,7 +27,8 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
-from pydantic import BaseModel, ConfigDict, Field as PydField, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+from pydantic import Field as PydField
 
 from shopkpi.config.loader import load_yaml_model
 from shopkpi.errors import ConfigError, FileRefused, Problem
@@ -80,7 +81,9 @@ class Mapping(BaseModel):
     @classmethod
     def _check_table(cls, v: str) -> str:
         if v not in TABLES or not TABLES[v].lineage:
-            raise ValueError(f"unknown table {v!r}; one of: {', '.join(t.name for t in TABLES.values() if t.lineage)}")
+            raise ValueError(
+                f"unknown table {v!r}; one of: {', '.join(t.name for t in TABLES.values() if t.lineage)}"
+            )
         return v
 
     @model_validator(mode="after")
@@ -89,7 +92,11 @@ class Mapping(BaseModel):
         unknown = sorted((set(self.columns) | set(self.constants)) - known)
         if unknown:
             raise ValueError(f"columns not in table {self.table}: {', '.join(unknown)}")
-        missing = [k for k in TABLES[self.table].key if k not in self.columns and k not in self.constants and k != "shop_id"]
+        missing = [
+            k
+            for k in TABLES[self.table].key
+            if k not in self.columns and k not in self.constants and k != "shop_id"
+        ]
         if missing:
             raise ValueError(f"the natural key of {self.table} needs: {', '.join(missing)}")
         return self
@@ -119,8 +126,15 @@ class GenericAdapter(TabularAdapter):
                 kind = FieldKind.enum
             header = name if mapping.transform else spec.column
             fields.append(
-                Field(name, (header,), kind, required=True, values=spec.values, fmt=spec.format,
-                      not_null=name in table.key)
+                Field(
+                    name,
+                    (header,),
+                    kind,
+                    required=True,
+                    values=spec.values,
+                    fmt=spec.format,
+                    not_null=name in table.key,
+                )
             )
         self.FIELDS = tuple(fields)  # type: ignore[misc]
         ts_fields = [f.name for f in fields if f.kind is FieldKind.ts]
@@ -138,20 +152,26 @@ class GenericAdapter(TabularAdapter):
         renamed = raw.table.rename_columns([*raw.headers, "__row"])
         con.register("src", renamed)
         try:
-            out = con.execute(
+            out: pa.Table = con.execute(
                 f"SELECT * FROM ({self.mapping.transform}) ORDER BY __row"
                 if "__row" in self.mapping.transform
                 else f"SELECT t.*, row_number() OVER () + 1 AS __row FROM ({self.mapping.transform}) t"
             ).to_arrow_table()
         except Exception as exc:  # duckdb raises many error types
-            raise FileRefused(raw.label, "mapping", f"映射 {self.mapping.name} 的 transform SQL 出错：{exc}",
-                              hint="请修改 mappings/ 中的 transform") from exc
+            raise FileRefused(
+                raw.label,
+                "mapping",
+                f"映射 {self.mapping.name} 的 transform SQL 出错：{exc}",
+                hint="请修改 mappings/ 中的 transform",
+            ) from exc
         finally:
             con.unregister("src")
         headers = [c for c in out.column_names if c != "__row"]
         arrays = [pc.cast(out[c], pa.string()) for c in headers]
         rows = pc.cast(out["__row"], pa.int64())
-        table = pa.Table.from_arrays([*arrays, rows], names=[*[f"c{i}" for i in range(len(headers))], "__row"])
+        table = pa.Table.from_arrays(
+            [*arrays, rows], names=[*[f"c{i}" for i in range(len(headers))], "__row"]
+        )
         return RawTable(raw.source, raw.sheet, headers, table)
 
     def derived_columns(self, ctx: ImportContext) -> dict[str, str]:

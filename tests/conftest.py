@@ -1,0 +1,61 @@
+"""Shared fixtures: a fresh workspace per test, and helpers to write export files."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from shopkpi.workspace import Workspace
+
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+# CI sets SHOPKPI_REQUIRE_SERVICES=1: marked tests must then run, never skip.
+REQUIRE_SERVICES = os.environ.get("SHOPKPI_REQUIRE_SERVICES") == "1"
+
+
+def require(condition: bool, reason: str) -> None:
+    """Skip with ``reason`` unless CI demands the service, in which case fail."""
+    if condition:
+        return
+    if REQUIRE_SERVICES:
+        pytest.fail(f"required in CI but unavailable: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def ws(tmp_path: Path) -> Iterator[Workspace]:
+    """An initialised workspace in a temp folder (shop id ``demo``, timezone Asia/Shanghai)."""
+    workspace = Workspace.init(tmp_path / "ws", shop_id="demo", shop_name="示例旗舰店")
+    yield workspace
+    workspace.close()
+
+
+@pytest.fixture
+def write_file(tmp_path: Path) -> Callable[..., Path]:
+    """Write text (CRLF by default, GBK by default) or bytes to a file and return its path."""
+
+    def _write(name: str, content: str | bytes, encoding: str = "gbk", crlf: bool = True) -> Path:
+        path = tmp_path / "files" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            text = content.replace("\r\n", "\n")
+            if crlf:
+                text = text.replace("\n", "\r\n")
+            path.write_bytes(text.encode(encoding))
+        return path
+
+    return _write
+
+
+def snapshot(ws: Workspace, tables: list[str] | None = None) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every canonical data table, sorted, for before/after comparisons."""
+    from shopkpi.warehouse.schema import TABLES
+
+    names = tables or [t.name for t in TABLES.values() if t.lineage]
+    names += ["quarantine", "import_overwrite"] if tables is None else []
+    con = ws.warehouse.con
+    return {n: sorted(con.execute(f"SELECT * FROM {n}").fetchall(), key=repr) for n in names}
