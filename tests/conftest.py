@@ -24,6 +24,46 @@ def require(condition: bool, reason: str) -> None:
     pytest.skip(reason)
 
 
+FULL_TESTS = os.environ.get("SHOPKPI_FULL_TESTS") == "1" or REQUIRE_SERVICES
+
+
+def _postgres_up() -> bool:
+    import socket
+
+    try:
+        with socket.create_connection(("127.0.0.1", 5432), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def _spark_ready() -> bool:
+    import importlib.util
+    import shutil
+
+    return importlib.util.find_spec("pyspark") is not None and shutil.which("java") is not None
+
+
+def _chromium_ready() -> bool:
+    return Path("/usr/bin/chromium").exists()
+
+
+_SERVICE_CHECKS = {
+    "postgres": (_postgres_up, "PostgreSQL is not reachable on 127.0.0.1:5432"),
+    "spark": (_spark_ready, "PySpark or Java is not installed"),
+    "browser": (_chromium_ready, "Chromium is not installed at /usr/bin/chromium"),
+}
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Marked tests skip with a reason locally and are mandatory in CI."""
+    for name, (check, reason) in _SERVICE_CHECKS.items():
+        if item.get_closest_marker(name) is not None:
+            require(check(), reason)
+    if item.get_closest_marker("slow") is not None and not FULL_TESTS:
+        pytest.skip("slow test: set SHOPKPI_FULL_TESTS=1 to run it (CI does)")
+
+
 @pytest.fixture
 def ws(tmp_path: Path) -> Iterator[Workspace]:
     """An initialised workspace in a temp folder (shop id ``demo``, timezone Asia/Shanghai)."""

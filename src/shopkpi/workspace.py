@@ -50,8 +50,9 @@ class Workspace:
     @cached_property
     def warehouse(self) -> Warehouse:
         engine = self.config.engine
+        location = engine.warehouse
         return Warehouse(
-            str(self.path(engine.warehouse)),
+            location if location == ":memory:" else str(self.path(location)),
             memory_limit=engine.memory_limit,
             temp_directory=str(self.path(engine.temp_directory)),
             threads=engine.threads,

@@ -48,8 +48,11 @@ class Field:
         kind: how to clean the cell.
         required: a file without any of ``headers`` is refused.
         values: for ``enum``: raw value → canonical value. Unknown values quarantine the row.
-        fmt: for ``ts``/``date``: an explicit strptime format (generic mappings).
+        fmt: for ``ts``/``date``: explicit strptime format(s), tried in order (generic mappings).
         not_null: a blank cell quarantines the row (e.g. the natural key).
+        pattern: for ``text``: a regex the cleaned cell must fully match; a non-blank cell
+            that does not quarantines the row (e.g. a target's 周期 ``2026-11`` / ``2026-W45``).
+        pattern_hint: the expected format, shown in the quarantine reason.
     """
 
     name: str
@@ -57,8 +60,10 @@ class Field:
     kind: FieldKind = FieldKind.text
     required: bool = False
     values: Mapping[str, str] | None = None
-    fmt: str | None = None
+    fmt: str | tuple[str, ...] | None = None
     not_null: bool = False
+    pattern: str | None = None
+    pattern_hint: str = ""
 
 
 @dataclass
@@ -80,6 +85,8 @@ class Staged:
 
     table: str
     temp_table: str
+    # The cleaned rows it came from (every field, ``__row``, ``__errs``), for ``post_stage``.
+    cleaned: str = ""
 
 
 @dataclass

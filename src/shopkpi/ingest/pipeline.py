@@ -107,6 +107,8 @@ class Ingestor:
         )
         try:
             with self.warehouse.transaction():
+                # A forced re-import replaces this file's quarantine rows, never adds to them.
+                con.execute("DELETE FROM quarantine WHERE file_hash = ?", [file_hash])
                 result = self._import(ctx, src)
                 self._archive(src, file_hash)
                 self._log(ctx, src, result, started, "ok")

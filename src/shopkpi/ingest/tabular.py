@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 
 import duckdb
 
@@ -28,6 +29,10 @@ def q(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
+def _fmt_sql(fmt: str | tuple[str, ...]) -> str:
+    return q(fmt) if isinstance(fmt, str) else "[" + ", ".join(q(f) for f in fmt) + "]"
+
+
 def _clean_expr(f: Field, col: str, tz: str) -> tuple[str, str]:
     """(value expression, error condition) for one field over raw column ``col``."""
     blank = f"sk_nullish({col})"
@@ -35,6 +40,8 @@ def _clean_expr(f: Field, col: str, tz: str) -> tuple[str, str]:
         case FieldKind.id:
             return f"sk_id({col})", f"sk_is_sci({col})"
         case FieldKind.text:
+            if f.pattern:
+                return f"sk_text({col})", f"NOT regexp_full_match(sk_text({col}), {q(f.pattern)})"
             return f"sk_text({col})", "false"
         case FieldKind.money:
             return (
@@ -54,15 +61,15 @@ def _clean_expr(f: Field, col: str, tz: str) -> tuple[str, str]:
         case FieldKind.int:
             return f"sk_int({col})", f"sk_int({col}) IS NULL AND NOT {blank}"
         case FieldKind.ts:
-            local = f"try_strptime(sk_text({col}), {q(f.fmt)})" if f.fmt else f"sk_ts_local({col})"
-            if f.fmt and "%z" in f.fmt:
+            local = f"try_strptime(sk_text({col}), {_fmt_sql(f.fmt)})" if f.fmt else f"sk_ts_local({col})"
+            if f.fmt and "%z" in "".join(f.fmt):
                 value = f"timezone('UTC', {local})"
             else:
                 value = f"sk_utc({local}, {q(tz)})"
             return value, f"({local}) IS NULL AND NOT {blank}"
         case FieldKind.date:
             local = (
-                f"CAST(try_strptime(sk_text({col}), {q(f.fmt)}) AS DATE)"
+                f"CAST(try_strptime(sk_text({col}), {_fmt_sql(f.fmt)}) AS DATE)"
                 if f.fmt
                 else f"sk_date({col})"
             )
@@ -118,7 +125,7 @@ def resolve_columns(adapter: TabularAdapter, raw: RawTable) -> dict[str, tuple[s
 def stage_tabular(ctx: ImportContext, adapter: TabularAdapter, raw: RawTable) -> ParseResult:
     """Clean, quarantine and stage one table for ``adapter.TABLE``."""
     con = ctx.con
-    tag = f"{adapter.NAME}_{next(_counter)}"
+    tag = re.sub(r"\W", "_", f"{adapter.NAME}_{next(_counter)}")
     raw = adapter.prepare(ctx, raw)
     columns = resolve_columns(adapter, raw)
     width = len(raw.headers)
@@ -148,7 +155,7 @@ def stage_tabular(ctx: ImportContext, adapter: TabularAdapter, raw: RawTable) ->
         col, header = columns[f.name]
         value, err = _clean_expr(f, col, ctx.timezone)
         selects.append(f"{value} AS {f.name}")
-        reason = _REASONS[f.kind]
+        reason = f"格式不正确（应为{f.pattern_hint}）" if f.pattern else _REASONS[f.kind]
         if f.kind is FieldKind.enum:
             errors.append(
                 f"CASE WHEN {err} THEN {q(header + '|' + reason + '「')} || sk_text({col}) || '」' END"
@@ -215,7 +222,7 @@ def _stage(ctx: ImportContext, adapter: TabularAdapter, tag: str) -> Staged:
     ctx.con.execute(
         f"CREATE TEMP TABLE {temp} AS SELECT {', '.join(exprs)}, __row AS _row FROM _cl_{tag} WHERE len(__errs) = 0"
     )
-    return Staged(adapter.TABLE, temp)
+    return Staged(adapter.TABLE, temp, cleaned=f"_cl_{tag}")
 
 
 def _cleaned_columns(ctx: ImportContext, tag: str) -> list[str]:

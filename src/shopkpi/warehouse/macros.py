@@ -20,9 +20,11 @@ MACROS: list[str] = [
         sk_text(s) IS NULL OR sk_text(s) IN ('-', '--', '—', 'null', 'NULL', 'None', 'nan', 'NaN',
             '0000-00-00 00:00:00', '1970-01-01 08:00:00')""",
     "CREATE OR REPLACE TEMP MACRO sk_blank(s) AS sk_nullish(s)",
-    # Ids: Excel's scientific notation lost digits, so such cells never become ids.
+    # Ids: Excel's scientific notation (1.93068E+15) lost digits, so such cells never become
+    # ids. Excel always writes one leading digit and a signed exponent; requiring both keeps
+    # hex ids such as 401013266745e5661589292315434968 (seen in real data) from matching.
     r"""CREATE OR REPLACE TEMP MACRO sk_is_sci(s) AS
-        regexp_full_match(coalesce(sk_text(s), ''), '[0-9]+(\.[0-9]+)?[eE][+-]?[0-9]+')""",
+        regexp_full_match(coalesce(sk_text(s), ''), '[0-9](\.[0-9]+)?[eE][+-][0-9]{1,3}')""",
     r"""CREATE OR REPLACE TEMP MACRO sk_id(s) AS CASE WHEN sk_is_sci(s) THEN NULL
         ELSE regexp_replace(sk_text(s), '\.0$', '') END""",
     # Money: ¥/￥/元/thousands separators; 无退款申请 means zero; 延迟统计 means not final (NULL).

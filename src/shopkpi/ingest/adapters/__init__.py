@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
+from shopkpi.ingest.adapters.order_lines import ItemReportAdapter, OrderLineAdapter
 from shopkpi.ingest.adapters.orders import OrderReportAdapter
+from shopkpi.ingest.adapters.refunds import RefundReportAdapter
+from shopkpi.ingest.adapters.roster import RosterAdapter
+from shopkpi.ingest.adapters.service_evals import ServiceEvalAdapter
+from shopkpi.ingest.adapters.shifts import ShiftAdapter
+from shopkpi.ingest.adapters.shipments import ShipmentReportAdapter
+from shopkpi.ingest.adapters.targets import TargetAdapter
 from shopkpi.ingest.base import DocumentAdapter, TabularAdapter
 
 TABULAR_ADAPTERS: list[type[TabularAdapter]] = [
     OrderReportAdapter,
+    OrderLineAdapter,
+    ItemReportAdapter,
+    ShipmentReportAdapter,
+    RefundReportAdapter,
+    ServiceEvalAdapter,
+    RosterAdapter,
+    ShiftAdapter,
+    TargetAdapter,
 ]
 
 DOCUMENT_ADAPTERS: list[type[DocumentAdapter]] = []

@@ -53,7 +53,7 @@ _TIMEZONE_AWARE = ("%z", "%Z")
 class ColumnSpec(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     column: str
-    format: str | None = None
+    format: str | list[str] | None = None
     values: dict[str, str] | None = None
 
 
@@ -132,7 +132,7 @@ class GenericAdapter(TabularAdapter):
                     kind,
                     required=True,
                     values=spec.values,
-                    fmt=spec.format,
+                    fmt=tuple(spec.format) if isinstance(spec.format, list) else spec.format,
                     not_null=name in table.key,
                 )
             )
@@ -152,7 +152,7 @@ class GenericAdapter(TabularAdapter):
         renamed = raw.table.rename_columns([*raw.headers, "__row"])
         con.register("src", renamed)
         try:
-            out: pa.Table = con.execute(
+            out: pa.Table = con.sql(
                 f"SELECT * FROM ({self.mapping.transform}) ORDER BY __row"
                 if "__row" in self.mapping.transform
                 else f"SELECT t.*, row_number() OVER () + 1 AS __row FROM ({self.mapping.transform}) t"

@@ -1,0 +1,37 @@
+# shopkpi — the two set-up commands for a new machine are `make demo` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+
+.PHONY: demo test lint typecheck pytest bench clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e ".[dev]"
+	touch $@
+
+## make demo: create the venv, install, generate the demo shop and import it (./demo)
+demo: $(BIN)/.installed
+	$(BIN)/shopkpi demo demo
+
+## make test: lint, format check, type check and the full test suite
+test: $(BIN)/.installed lint typecheck pytest
+
+lint:
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+typecheck:
+	$(BIN)/mypy src
+
+# pytest exits 5 when it collects no tests; that is not a failure.
+pytest:
+	$(BIN)/pytest -q; rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 0; fi; exit $$rc
+
+## make bench: the ingest benchmarks (minutes; writes benchmarks/data/, see benchmarks/RESULTS.md)
+bench: $(BIN)/.installed
+	$(BIN)/python benchmarks/bench_ingest.py
+
+clean:
+	rm -rf $(VENV) demo .pytest_cache .mypy_cache .ruff_cache
