@@ -49,9 +49,7 @@ def test_every_problem_is_reported_with_its_line(tmp_path: Path) -> None:
 
 def test_hours_window_needs_hours(tmp_path: Path) -> None:
     path = tmp_path / "shopkpi.yaml"
-    path.write_text(
-        "shops: [{id: a, name: A}]\nattribution:\n  window: hours\n", encoding="utf-8"
-    )
+    path.write_text("shops: [{id: a, name: A}]\nattribution:\n  window: hours\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="window_hours"):
         load_config(path)
 

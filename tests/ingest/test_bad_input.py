@@ -55,7 +55,7 @@ def test_missing_required_column_is_refused(seeded: Workspace, write_file: Write
 
 
 def test_unbalanced_quote_is_refused_as_truncated(seeded: Workspace, write_file: WriteFile) -> None:
-    body = f'{CLASSIC_HEADER}\n{classic_row(order_id=chr(34) + "1930679858170999")}\n'
+    body = f"{CLASSIC_HEADER}\n{classic_row(order_id=chr(34) + '1930679858170999')}\n"
     _refused(seeded, write_file("orders.csv", body), "truncated")
 
 
@@ -156,9 +156,7 @@ def _status(ws: Workspace) -> str:
 
 
 def test_newer_export_wins_and_older_never_rolls_back(ws: Workspace, write_file: WriteFile) -> None:
-    old = write_file(
-        "ExportOrderList202611110900.csv", f"{CLASSIC_HEADER}\n{classic_row()}\n"
-    )
+    old = write_file("ExportOrderList202611110900.csv", f"{CLASSIC_HEADER}\n{classic_row()}\n")
     new = write_file(
         "ExportOrderList202611150900.csv",
         f"{CLASSIC_HEADER}\n{classic_row(status='交易成功', tracking='YT9')}\n",
@@ -205,7 +203,9 @@ def test_without_export_time_in_name_the_latest_timestamp_decides(
     assert _status(ws) == "success"
 
 
-def test_import_log_records_refusals_and_successes(seeded: Workspace, write_file: WriteFile) -> None:
+def test_import_log_records_refusals_and_successes(
+    seeded: Workspace, write_file: WriteFile
+) -> None:
     seeded.ingest([write_file("bad.csv", b"")])
     rows = seeded.warehouse.con.execute(
         "SELECT file_name, status, rows_read, accepted FROM import_log ORDER BY file_name"

@@ -85,7 +85,11 @@ def test_multi_line_orders_without_sub_order_column(ws: Workspace, write_file) -
     assert result.status == "ok", result.message
     assert (result.rows_read, result.duplicates, result.accepted) == (4, 1, 3)
     rows = [(r[0], r[1], r[2]) for r in _lines(ws)]
-    assert rows == [("7001-1", "7001", "连衣裙"), ("7001-2", "7001", "腰带"), ("7002-1", "7002", "连衣裙")]
+    assert rows == [
+        ("7001-1", "7001", "连衣裙"),
+        ("7001-2", "7001", "腰带"),
+        ("7002-1", "7002", "连衣裙"),
+    ]
 
     # Re-exported later with the same lines in the same order: the ids are stable.
     newer = "\n".join([header, a, b.replace("交易成功", "交易关闭"), c])
@@ -111,7 +115,14 @@ def test_item_report_classic(ws: Workspace, write_file) -> None:
     assert (result.accepted, result.quarantined) == (3, 1)
     rows = _lines(ws)
     assert [(r[0], r[3], r[4], r[5], r[10], r[11]) for r in rows] == [
-        ("8001-1", Decimal("59.00"), 2, Decimal("118.00"), "T-BLK-XL", "颜色分类:黑色[现货];尺码:XL"),
+        (
+            "8001-1",
+            Decimal("59.00"),
+            2,
+            Decimal("118.00"),
+            "T-BLK-XL",
+            "颜色分类:黑色[现货];尺码:XL",
+        ),
         ("8001-2", Decimal("59.00"), 1, Decimal("59.00"), "OUT-T", "颜色分类:白色[预售];尺码:M"),
         ("8002-1", Decimal("199.00"), 1, Decimal("199.00"), "OUT-G", "套餐:双人套餐"),
     ]

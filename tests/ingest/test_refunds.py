@@ -24,7 +24,7 @@ def _row(
     finished: str = "",
 ) -> str:
     return (
-        f"{refund_id},{order_id},2026111122001,2026-11-11 10:01:00,'600001,{finished},¥99.00,"
+        f"{refund_id},{order_id},2026111122001,2026-11-11 10:01:00,'600001,{finished},￥99.00,"
         f"夏季T恤,{amount},系统退款,{need_return},{requested},{status},买家已收到货,,"
         f"无介入,张三,尺码不合适,买大了,全部退款,{stage}"
     )
@@ -52,9 +52,27 @@ def test_classic_refund_report_gbk(ws: Workspace, write_file) -> None:
                 "售后退款",
                 "2026-11-14 18:00:00",
             ),
-            _row("R1002", "'1930679858170648", "30元", "否", "2026/11/12 9:30", "买家已经申请退款，等待卖家同意", "售中退款"),
-            _row("R1003", '="1930679858170649"', "10.00", "否", "2026-11-12 10:00:00", "退款审核中", "售中退款"),
-            _row("R1004", "1.93068E+15", "10.00", "否", "2026-11-12 10:00:00", "退款成功", "售中退款"),
+            _row(
+                "R1002",
+                "'1930679858170648",
+                "30元",
+                "否",
+                "2026/11/12 9:30",
+                "买家已经申请退款，等待卖家同意",
+                "售中退款",
+            ),
+            _row(
+                "R1003",
+                '="1930679858170649"',
+                "10.00",
+                "否",
+                "2026-11-12 10:00:00",
+                "退款审核中",
+                "售中退款",
+            ),
+            _row(
+                "R1004", "1.93068E+15", "10.00", "否", "2026-11-12 10:00:00", "退款成功", "售中退款"
+            ),
         ]
     )
     path = write_file("退款报表.csv", text)
@@ -85,7 +103,9 @@ def test_classic_refund_report_gbk(ws: Workspace, write_file) -> None:
         "requested",
         "in_sale",
     )
-    reasons = dict(ws.warehouse.con.execute("SELECT column_name, reason FROM quarantine").fetchall())
+    reasons = dict(
+        ws.warehouse.con.execute("SELECT column_name, reason FROM quarantine").fetchall()
+    )
     assert "退款审核中" in reasons["退款状态"]
     assert "科学计数法" in reasons["订单编号"]
 

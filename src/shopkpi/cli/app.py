@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -9,6 +10,7 @@ import typer
 
 from shopkpi.cli.render import console, err_console, import_summary, print_problems
 from shopkpi.errors import ShopkpiError
+from shopkpi.templates import TemplateKind
 
 app = typer.Typer(
     name="shopkpi",
@@ -75,6 +77,47 @@ def status(workspace: WorkspaceOpt = Path(".")) -> None:
     for name, count in ws.table_counts().items():
         table.add_row(name, TABLES[name].label, str(count))
     console.print(table)
+
+
+@app.command()
+def template(
+    kind: Annotated[
+        TemplateKind,
+        typer.Argument(
+            help="roster 花名册 / shifts 排班 / targets 目标 / ratings 主管评分 / evals 服务评价"
+        ),
+    ],
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="输出文件（默认 <表名>模板.xlsx）")
+    ] = None,
+) -> None:
+    """写出导入模板：xlsx，中文表头，一行示例，表头批注说明每列的写法。"""
+    from shopkpi.templates import write_template
+
+    path = write_template(kind, out)
+    console.print(f"[green]✓[/] 模板已写出：{path}（填好后用 shopkpi ingest 导入）")
+
+
+@app.command()
+def demo(
+    directory: Annotated[Path, typer.Argument(help="示例工作区目录")] = Path("demo"),
+    staff: Annotated[int, typer.Option(help="客服人数（含主管）")] = 20,
+    days: Annotated[int, typer.Option(help="历史天数（到 --end 为止）")] = 56,
+    scale: Annotated[float, typer.Option(help="买家流量倍数（聊天与订单量）")] = 1.0,
+    seed: Annotated[int, typer.Option(help="随机种子；同样的参数生成完全相同的文件")] = 42,
+    end: Annotated[
+        datetime | None, typer.Option(formats=["%Y-%m-%d"], help="最后一天（默认 2026-11-22）")
+    ] = None,
+) -> None:
+    """生成示例店铺：写出真实格式的平台导出文件，再用真实导入器导入。"""
+    from shopkpi.cli.demo import render_demo
+    from shopkpi.demo import DEFAULT_END, DemoOptions, build_demo
+
+    options = DemoOptions(staff, days, scale, seed, end.date() if end else DEFAULT_END)
+    run = build_demo(directory, options)
+    render_demo(run)
+    if run.refused:
+        raise typer.Exit(1)
 
 
 def main() -> None:

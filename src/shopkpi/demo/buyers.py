@@ -56,7 +56,7 @@ class BuyerPool:
         nick = self._nick()
         province, city, district, street, postcode = pick(rng, PLACES)
         address = f"{province} {city} {district} {street}{rng.randint(1, 999)}号{rng.randint(1, 30)}栋{rng.randint(101, 2808)}室({postcode})"
-        phone = "1" + pick(rng, "35789") + digits(rng, 9, first=str(rng.randint(0, 9)))
+        phone = digits(rng, 11, first="1" + pick(rng, "35789"))
         buyer = Buyer(
             nick=nick,
             buyer_id=digits(rng, 10, first="2"),

@@ -44,12 +44,14 @@ class Script:
         self.say(Side.agent, template)
 
     def transfer(self, to: Staff) -> None:
-        """千牛 hand-over: a transfer line and system lines, then ``to`` takes over."""
+        """千牛 hand-over (``A --> B``): ``to`` takes over from here."""
         self.at += _seconds(self.rng.uniform(5, 30))
         self.lines.append(Message(self.at, Side.transfer, to, "", peer=self.agent))
-        reason = P.TRANSFER_REASONS[0].format(to=to.account)
-        self.lines.append(Message(self.at, Side.system, to, reason))
         self.agent = to
+
+    def system(self, text: str) -> None:
+        """A 千牛 system line; only the copy-paste text carries these."""
+        self.lines.append(Message(self.at, Side.system, self.agent, text))
 
 
 def _seconds(value: float) -> dt.timedelta:
@@ -87,10 +89,17 @@ def presale(s: Script, plan: PresalePlan) -> list[Message]:
         s.buyer_says(P.PRODUCT_LINK)
     if chance(rng, 0.5):
         s.buyer_says(pick(rng, P.GREETINGS), think=6)
-    topics = rng.sample(sorted(P.TOPICS), k=rng.choice((1, 1, 2, 2, 3)))
-    s.buyer_says(pick(rng, P.TOPICS[topics[0]][0]), think=8)
+    topics = [
+        (topic, rng.randrange(len(P.TOPICS[topic][0])))
+        for topic in rng.sample(sorted(P.TOPICS), k=rng.choice((1, 1, 2, 2, 3)))
+    ]
+    s.buyer_says(_question(topics[0]), think=8)
+    if chance(rng, 0.5):
+        s.system(pick(rng, P.ENTRY_SOURCES))
     if not plan.online:
         s.auto_reply(P.AUTO_NIGHT)
+        s.system(P.TRANSFER_REASONS[0].format(to=s.agent.account))
+        s.system(P.TRANSFER_REASONS[1])
         return s.lines
     if plan.busy and chance(rng, 0.7):
         s.auto_reply(P.AUTO_BUSY)
@@ -105,16 +114,24 @@ def presale(s: Script, plan: PresalePlan) -> list[Message]:
     return s.lines
 
 
-def _answer_topics(s: Script, plan: PresalePlan, topics: list[str]) -> None:
+def _question(topic: tuple[str, int]) -> str:
+    return P.TOPICS[topic[0]][0][topic[1]]
+
+
+def _answer(topic: tuple[str, int]) -> str:
+    return P.TOPICS[topic[0]][1][topic[1]]
+
+
+def _answer_topics(s: Script, plan: PresalePlan, topics: list[tuple[str, int]]) -> None:
+    """Each question gets its answer; the first may get a filler first (在的亲) and a transfer."""
     rng = s.rng
     slip = rng.randrange(len(topics)) if plan.forbidden else -1
     for i, topic in enumerate(topics):
-        questions, answers = P.TOPICS[topic]
         if i:
-            s.buyer_says(pick(rng, questions))
+            s.buyer_says(_question(topic))
         if i == 0 and chance(rng, 0.4):
             s.agent_says(pick(rng, P.FILLERS), typing=0.6)
-        s.agent_says(pick(rng, P.FORBIDDEN) if i == slip else pick(rng, answers))
+        s.agent_says(pick(rng, P.FORBIDDEN) if i == slip else _answer(topic))
         if i == 0 and plan.transfer_to is not None:
             s.agent_says(pick(rng, P.TRANSFER_OUT), typing=0.5)
             s.transfer(plan.transfer_to)

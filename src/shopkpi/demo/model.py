@@ -219,6 +219,12 @@ class Evaluation:
     agent: Staff
     buyer: Buyer
     invited_at: dt.datetime | None
-    evaluated_at: dt.datetime
-    score: int  # 0 非常满意 … 4 非常不满意
+    evaluated_at: dt.datetime | None  # None: invited, not answered (yet)
+    score: int | None  # 0 非常满意 … 4 非常不满意
     source: int  # 0 客服邀评, 1 消费者自主评价, 2 系统邀评
+
+    @property
+    def at(self) -> dt.datetime:
+        moment = self.evaluated_at or self.invited_at
+        assert moment is not None
+        return moment

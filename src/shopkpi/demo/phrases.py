@@ -18,7 +18,7 @@ AUTO_NIGHT = "[自动回复]亲，现在是非工作时间（服务时间08:00-2
 
 FILLERS = ("在的亲", "在的哦亲", "稍等，我帮您查一下", "亲，在的哦", "您好，在的", "马上为您查询")
 
-# topic → (buyer questions, agent answers)
+# topic → (buyer questions, agent answers), paired by position
 TOPICS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "尺码": (
         (

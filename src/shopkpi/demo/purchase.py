@@ -8,13 +8,14 @@ from shopkpi.demo import dialogue
 from shopkpi.demo.calendar import next_opening
 from shopkpi.demo.model import Buyer, Product, Staff
 from shopkpi.demo.orders import basket, new_order, payment_delay, settle
-from shopkpi.demo.rand import chance, delay
+from shopkpi.demo.rand import chance, delay, pick
 from shopkpi.demo.refunds import refunds_for
 from shopkpi.demo.world import World
 
 PAY_NOW = 0.83
 CHASED = 0.08  # unpaid at first, chased by the agent; the rest never pay
 CHASE_SUCCESS = 0.45
+MEMOS = ("优先发货", "送运费险", "顺丰补差已付", "赠品：袜子一双")  # 订单备注 by the agent
 
 
 def place_order(
@@ -23,6 +24,8 @@ def place_order(
     rng = world.rng
     upsell = agent.traits.upsell if agent is not None else 1.0
     order = new_order(rng, world.ids, buyer, at, basket(rng, world.catalogue, product, upsell), agent)
+    if agent is not None and chance(rng, 0.08):
+        order.memo = f"{agent.nick}：{pick(rng, MEMOS)}"
     roll = rng.random()
     if roll < PAY_NOW:
         settle(rng, order, at + payment_delay(rng))

@@ -46,8 +46,10 @@ def count(rng: Rng, mean: float) -> int:
 
 def digits(rng: Rng, n: int, first: str = "") -> str:
     """A string of ``n`` digits (the first one non-zero unless ``first`` is given)."""
-    head = first or str(rng.randint(1, 9))
-    return head + "".join(str(rng.randint(0, 9)) for _ in range(n - len(head)))
+    if not first:
+        return str(rng.randrange(10 ** (n - 1), 10**n))
+    rest = n - len(first)
+    return first + str(rng.randrange(10**rest)).zfill(rest) if rest > 0 else first
 
 
 def cents(value: Decimal) -> Decimal:

@@ -81,6 +81,8 @@ def _partial(rng: Rng, ids: Ids, order: Order) -> Refund:
     reason = pick(rng, PARTIAL)
     whole_line = len(order.lines) > 1 and reason == "少件/漏发"
     amount = line.paid if whole_line else min(line.paid, cents(Decimal(pick(rng, (5, 10, 15, 20, 30)))))
+    if not whole_line and amount == line.payable - line.paid:
+        amount -= Decimal("1.00")  # 应付 − 实付 = 退款 would read as a netted discount
     return _refund(ids, order, line, asked, done, amount, True, False, reason)
 
 

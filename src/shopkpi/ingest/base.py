@@ -142,6 +142,13 @@ class TabularAdapter(Adapter):
         """Hook to reshape the raw table before cleaning (generic mappings' SQL transform)."""
         return raw
 
+    def stage(self, ctx: ImportContext, raw: RawTable) -> ParseResult | None:
+        """Hook for formats that stage rows themselves (chat messages with their sessions).
+
+        Return ``None`` (the default) to use the shared field-by-field cleaning.
+        """
+        return None
+
     def derived_columns(self, ctx: ImportContext) -> dict[str, str]:
         """SQL expressions over the cleaned columns for target columns no header gives."""
         return {}

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from shopkpi.config.models import WorkspaceConfig
 from shopkpi.errors import FileRefused
 from shopkpi.ingest.base import ImportContext, ParseResult, TabularAdapter
-from shopkpi.ingest.reader import RawTable, SourceFile, read_csv_text, read_workbook
+from shopkpi.ingest.reader import RawTable, SourceFile, read_csv_bytes, read_workbook
 from shopkpi.ingest.registry import (
     builtin_documents,
     builtin_tabular,
@@ -166,7 +166,7 @@ class Ingestor:
             return [document.parse(ctx, src)]
         if document is not None:
             return [document.parse(ctx, src)]
-        return self._parse_tables(ctx, src, [read_csv_text(src.text, src.display_name)])
+        return self._parse_tables(ctx, src, [read_csv_bytes(src.utf8(), src.display_name)])
 
     def _parse_tables(
         self, ctx: ImportContext, src: SourceFile, tables: list[RawTable]

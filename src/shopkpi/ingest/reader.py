@@ -6,6 +6,7 @@ the columns mean. Values stay strings at this stage; cleaning happens set-based 
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
@@ -45,6 +46,7 @@ class SourceFile:
     data: bytes
     display_name: str = ""
     _text: str | None = field(default=None, repr=False)
+    _utf8: bytes | None = field(default=None, repr=False)
     encoding: str | None = None
 
     def __post_init__(self) -> None:
@@ -59,48 +61,105 @@ class SourceFile:
             return "xlsx"
         if head.startswith(OLE_MAGIC):
             return "xls"
-        stripped = self.text.lstrip(_WS)[:1] if self.data else ""
+        stripped = self.head().lstrip(_WS)[:1] if self.data else ""
         if stripped in ("{", "["):
             return "json"
         return "text"
 
+    def head(self, size: int = 1 << 16) -> str:
+        """The first ``size`` bytes decoded leniently, for format detection only."""
+        chunk = self.data[:size]
+        if chunk.startswith(b"\xef\xbb\xbf"):
+            return chunk[3:].decode("utf-8", errors="ignore")
+        if chunk.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return chunk.decode("utf-16", errors="ignore")
+        try:
+            return chunk.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            if exc.start >= len(chunk) - 3:  # a character cut at the chunk's end
+                return chunk[: exc.start].decode("utf-8")
+        return chunk.decode("gb18030", errors="ignore")
+
     @property
     def text(self) -> str:
+        """The whole file decoded (BOM, UTF-8, then GB18030)."""
         if self._text is None:
-            self._text, self.encoding = decode_bytes(self.data, self.display_name)
+            self._text = self.utf8().decode("utf-8")
         return self._text
 
+    def utf8(self) -> bytes:
+        """The whole file as UTF-8 bytes, without a BOM; cached.
 
-def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
+        Large files never become one Python ``str``: UTF-8 is validated by Arrow, and
+        GB18030 is transcoded in chunks.
+        """
+        if self._utf8 is None:
+            self._utf8, self.encoding = to_utf8(self.data, self.display_name)
+        return self._utf8
+
+
+def to_utf8(data: bytes, name: str) -> tuple[bytes, str]:
     """Decode by BOM, then strict UTF-8, then strict GB18030 (a superset of GBK).
 
     Raises:
-        FileRefused: when no encoding decodes the whole file.
+        FileRefused: when no encoding decodes the whole file, or it holds binary data.
     """
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = data.decode("gb18030")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise FileRefused(
-            name,
-            "encoding",
-            f"无法识别文件编码（既不是 UTF-8 也不是 GBK/GB18030），第 {line} 行附近有无法解码的字节",
-            row=line,
-            hint="请用平台导出的原始文件，或在 Excel 中另存为「CSV UTF-8」后再导入",
-        ) from exc
-    if "\x00" in text:
+        body, encoding = data[3:], "utf-8-sig"
+        if not _valid_utf8(body):
+            raise _encoding_error(name, body)
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        body, encoding = data.decode("utf-16").encode("utf-8"), "utf-16"
+    elif _valid_utf8(data):
+        body, encoding = data, "utf-8"
+    else:
+        body, encoding = _gb18030_to_utf8(data, name), "gb18030"
+    if b"\x00" in body:
         raise FileRefused(
             name, "encoding", "文件含有二进制内容，不是文本表格", hint="请导出为 CSV 或 xlsx"
         )
-    return text, "gb18030"
+    return body, encoding
+
+
+def _valid_utf8(data: bytes) -> bool:
+    try:
+        pa.array([data], pa.binary()).cast(pa.string())
+    except pa.ArrowInvalid:
+        return False
+    return True
+
+
+def _gb18030_to_utf8(data: bytes, name: str) -> bytes:
+    decoder = codecs.getincrementaldecoder("gb18030")("strict")
+    out = io.BytesIO()
+    step = 1 << 24
+    for start in range(0, len(data), step):
+        try:
+            out.write(
+                decoder.decode(data[start : start + step], final=start + step >= len(data)).encode(
+                    "utf-8"
+                )
+            )
+        except UnicodeDecodeError as exc:
+            raise _encoding_error(name, data, start + exc.start) from exc
+    return out.getvalue()
+
+
+def _encoding_error(name: str, data: bytes, position: int | None = None) -> FileRefused:
+    if position is None:
+        try:
+            data.decode("utf-8")
+            position = 0
+        except UnicodeDecodeError as exc:
+            position = exc.start
+    line = data[:position].count(b"\n") + 1
+    return FileRefused(
+        name,
+        "encoding",
+        f"无法识别文件编码（既不是 UTF-8 也不是 GBK/GB18030），第 {line} 行附近有无法解码的字节",
+        row=line,
+        hint="请用平台导出的原始文件，或在 Excel 中另存为「CSV UTF-8」后再导入",
+    )
 
 
 @dataclass
@@ -122,31 +181,37 @@ def _col_names(n: int) -> list[str]:
 
 
 def read_csv_text(text: str, name: str) -> RawTable:
-    """Parse CSV text where every cell stays a string.
+    """Parse CSV text where every cell stays a string (see :func:`read_csv_bytes`)."""
+    return read_csv_bytes(text.encode("utf-8"), name)
+
+
+def read_csv_bytes(data: bytes, name: str) -> RawTable:
+    """Parse UTF-8 CSV bytes where every cell stays a string; the delimiter is sniffed.
 
     Raises:
         FileRefused: empty file, truncated file (unbalanced quotes, short last row).
     """
-    body = text.lstrip("\ufeff")
-    if not body.strip(_WS):
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    if not data.strip(b" \t\r\n"):
         raise FileRefused(name, "empty", "文件是空的", hint="请确认导出是否完成后重新导出")
-    if body.count('"') % 2:
+    if data.count(b'"') % 2:
         raise FileRefused(
             name,
             "truncated",
             "文件被截断：引号没有成对出现（最后一行可能不完整）",
-            row=body.count("\n") + 1,
+            row=data.count(b"\n") + 1,
             hint="请重新下载或重新导出完整文件",
         )
-    first_line_end = body.find("\n")
-    header_line = body if first_line_end < 0 else body[:first_line_end]
-    headers = [clean_header(h) for h in next(csv.reader([header_line]))]
+    end = data.find(b"\n")
+    header_line = (data if end < 0 else data[:end]).decode("utf-8").rstrip("\r")
+    delimiter = "\t" if header_line.count("\t") > header_line.count(",") else ","
+    headers = [clean_header(h) for h in next(csv.reader([header_line], delimiter=delimiter))]
     while headers and headers[-1] == "":
         headers.pop()
     if not headers:
         raise FileRefused(name, "empty", "第1行没有表头", row=1, hint="请保留导出文件的表头行")
-    data = body.encode("utf-8")
-    table = _parse_rows(data, len(headers), name)
+    table = _parse_rows(data, len(headers), name, delimiter)
     if table.num_rows == 0:
         raise FileRefused(
             name, "empty", "文件只有表头，没有数据行", hint="请确认导出的时间范围内有数据"
@@ -154,14 +219,14 @@ def read_csv_text(text: str, name: str) -> RawTable:
     return RawTable(name, None, headers, table)
 
 
-def _parse_rows(data: bytes, width: int, name: str) -> pa.Table:
+def _parse_rows(data: bytes, width: int, name: str, delimiter: str = ",") -> pa.Table:
     for extra in (0, 1):
         names = _col_names(width + extra)
         try:
             table = pacsv.read_csv(
                 io.BytesIO(data),
                 read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=1 << 24),
-                parse_options=pacsv.ParseOptions(newlines_in_values=True),
+                parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
                 convert_options=pacsv.ConvertOptions(
                     column_types=dict.fromkeys(names, pa.string()),
                     strings_can_be_null=False,

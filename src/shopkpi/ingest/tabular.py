@@ -34,34 +34,34 @@ def _fmt_sql(fmt: str | tuple[str, ...]) -> str:
 
 
 def _clean_expr(f: Field, col: str, tz: str) -> tuple[str, str]:
-    """(value expression, error condition) for one field over raw column ``col``."""
-    blank = f"sk_nullish({col})"
+    """(value expression, error condition) for one field over ``col``, already cleaned by sk_text."""
+    blank = f"sk_nullish_t({col})"
     match f.kind:
         case FieldKind.id:
-            return f"sk_id({col})", f"sk_is_sci({col})"
+            return f"sk_id_t({col})", f"sk_is_sci_t({col})"
         case FieldKind.text:
             if f.pattern:
-                return f"sk_text({col})", f"NOT regexp_full_match(sk_text({col}), {q(f.pattern)})"
-            return f"sk_text({col})", "false"
+                return f"{col}", f"NOT regexp_full_match({col}, {q(f.pattern)})"
+            return f"{col}", "false"
         case FieldKind.money:
             return (
-                f"sk_money({col})",
-                f"sk_money({col}) IS NULL AND NOT {blank} AND sk_text({col}) <> '延迟统计'",
+                f"sk_money_t({col})",
+                f"sk_money_t({col}) IS NULL AND NOT {blank} AND {col} <> '延迟统计'",
             )
         case FieldKind.decimal:
             return (
-                f"sk_decimal({col})",
-                f"sk_decimal({col}) IS NULL AND NOT {blank} AND sk_text({col}) <> '延迟统计'",
+                f"sk_decimal_t({col})",
+                f"sk_decimal_t({col}) IS NULL AND NOT {blank} AND {col} <> '延迟统计'",
             )
         case FieldKind.pct:
             return (
-                f"sk_pct({col})",
-                f"sk_pct({col}) IS NULL AND NOT {blank} AND sk_text({col}) <> '延迟统计'",
+                f"sk_pct_t({col})",
+                f"sk_pct_t({col}) IS NULL AND NOT {blank} AND {col} <> '延迟统计'",
             )
         case FieldKind.int:
-            return f"sk_int({col})", f"sk_int({col}) IS NULL AND NOT {blank}"
+            return f"sk_int_t({col})", f"sk_int_t({col}) IS NULL AND NOT {blank}"
         case FieldKind.ts:
-            local = f"try_strptime(sk_text({col}), {_fmt_sql(f.fmt)})" if f.fmt else f"sk_ts_local({col})"
+            local = f"try_strptime({col}, {_fmt_sql(f.fmt)})" if f.fmt else f"sk_ts_local_t({col})"
             if f.fmt and "%z" in "".join(f.fmt):
                 value = f"timezone('UTC', {local})"
             else:
@@ -69,20 +69,20 @@ def _clean_expr(f: Field, col: str, tz: str) -> tuple[str, str]:
             return value, f"({local}) IS NULL AND NOT {blank}"
         case FieldKind.date:
             local = (
-                f"CAST(try_strptime(sk_text({col}), {_fmt_sql(f.fmt)}) AS DATE)"
+                f"CAST(try_strptime({col}, {_fmt_sql(f.fmt)}) AS DATE)"
                 if f.fmt
-                else f"sk_date({col})"
+                else f"sk_date_t({col})"
             )
             return local, f"({local}) IS NULL AND NOT {blank}"
         case FieldKind.time:
-            return f"sk_time({col})", f"sk_time({col}) IS NULL AND NOT {blank}"
+            return f"sk_time_t({col})", f"sk_time_t({col}) IS NULL AND NOT {blank}"
         case FieldKind.bool:
-            return f"sk_bool({col})", f"sk_bool({col}) IS NULL AND NOT {blank}"
+            return f"sk_bool_t({col})", f"sk_bool_t({col}) IS NULL AND NOT {blank}"
         case FieldKind.enum:
             values = f.values or {}
             cases = " ".join(f"WHEN {q(k)} THEN {q(v)}" for k, v in values.items())
-            value = f"CASE sk_text({col}) {cases} END" if cases else "NULL"
-            return value, f"({value}) IS NULL AND sk_text({col}) IS NOT NULL"
+            value = f"CASE {col} {cases} END" if cases else "NULL"
+            return value, f"({value}) IS NULL AND {col} IS NOT NULL"
     raise AssertionError(f.kind)
 
 
@@ -127,26 +127,22 @@ def stage_tabular(ctx: ImportContext, adapter: TabularAdapter, raw: RawTable) ->
     con = ctx.con
     tag = re.sub(r"\W", "_", f"{adapter.NAME}_{next(_counter)}")
     raw = adapter.prepare(ctx, raw)
+    own = adapter.stage(ctx, raw)
+    if own is not None:
+        return own
     columns = resolve_columns(adapter, raw)
     width = len(raw.headers)
     cols = [f"c{i}" for i in range(width)]
     con.register(f"_raw_{tag}", raw.table)
 
-    first_cell = f"coalesce({', '.join(f'sk_text({c})' for c in cols)})"
-    markers = ", ".join(q(m) for m in sorted(SUMMARY_MARKERS))
-    con.execute(
-        f"""CREATE TEMP TABLE _data_{tag} AS SELECT * FROM _raw_{tag}
-            WHERE {first_cell} IS NOT NULL AND {first_cell} NOT IN ({markers})"""
+    data_rows = _data_rows_condition(cols)
+    rows_read = _count(con, f"_raw_{tag} WHERE {data_rows}")
+    # Exact duplicate rows collapse onto their first occurrence.
+    dedup = (
+        f"QUALIFY row_number() OVER (PARTITION BY {', '.join(cols)} ORDER BY __row) = 1"
+        if adapter.COLLAPSE_EXACT
+        else ""
     )
-    rows_read = _count(con, f"_data_{tag}")
-    if adapter.COLLAPSE_EXACT:
-        con.execute(
-            f"""CREATE TEMP TABLE _dd_{tag} AS SELECT * FROM _data_{tag}
-                QUALIFY row_number() OVER (PARTITION BY {", ".join(cols)} ORDER BY __row) = 1"""
-        )
-    else:
-        con.execute(f"CREATE TEMP TABLE _dd_{tag} AS SELECT * FROM _data_{tag}")
-    duplicates = rows_read - _count(con, f"_dd_{tag}")
 
     selects, errors = ["__row"], []
     for f in adapter.FIELDS:
@@ -171,17 +167,39 @@ def stage_tabular(ctx: ImportContext, adapter: TabularAdapter, raw: RawTable) ->
         if errors
         else "[]::VARCHAR[]"
     )
+    # Each used column is cleaned by sk_text once (materialised), then typed.
+    text_cols = ", ".join(f"sk_text({c}) AS {c}" for c, _ in dict.fromkeys(columns.values()))
     con.execute(
-        f"CREATE TEMP TABLE _cl_{tag} AS SELECT {', '.join(selects)}, {err_list} AS __errs FROM _dd_{tag}"
+        f"""CREATE TEMP TABLE _cl_{tag} AS
+            WITH t AS MATERIALIZED (
+                SELECT __row{", " if text_cols else ""}{text_cols}
+                FROM _raw_{tag} WHERE {data_rows} {dedup}
+            )
+            SELECT {", ".join(selects)}, {err_list} AS __errs FROM t"""
     )
+    duplicates = rows_read - _count(con, f"_cl_{tag}")
 
     quarantined = _quarantine(ctx, raw, tag)
     staged = _stage(ctx, adapter, tag)
     result = ParseResult(adapter.NAME, [staged], rows_read, duplicates, quarantined)
     result.latest_ts = _latest_ts(ctx, adapter, staged)
-    result.staged += adapter.post_stage(ctx, staged)
     con.unregister(f"_raw_{tag}")
+    result.staged += adapter.post_stage(ctx, staged)
+    con.execute(f"DROP TABLE {staged.cleaned}")  # post_stage may read it; free it after
     return result
+
+
+def _data_rows_condition(cols: list[str]) -> str:
+    """Rows with any non-blank cell whose first non-blank cell (of the first three) is not
+    a summary marker (汇总, 均值 …). Cheap string functions only: this runs on every row."""
+    ws = "' \t\r\n\u3000'"
+    markers = ", ".join(q(m) for m in sorted(SUMMARY_MARKERS))
+    lead = ", ".join(f"trim({c}, {ws})" for c in cols[:3])
+    first = f"list_filter([{lead}], lambda x: x <> '')[1]"
+    return (
+        rf"regexp_matches(concat({', '.join(cols)}), '[^\s\x{{3000}}]')"
+        f" AND coalesce({first}, '') NOT IN ({markers})"
+    )
 
 
 def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
@@ -197,7 +215,7 @@ def _quarantine(ctx: ImportContext, raw: RawTable, tag: str) -> int:
                    split_part(c.__errs[1], '|', 1),
                    list_aggregate(list_transform(c.__errs, lambda x: '列「' || split_part(x, '|', 1) || '」' || split_part(x, '|', 2)), 'string_agg', '；'),
                    CAST(json_object({pairs}) AS VARCHAR)
-            FROM _cl_{tag} c JOIN _dd_{tag} d USING (__row) WHERE len(c.__errs) > 0"""
+            FROM _cl_{tag} c JOIN _raw_{tag} d USING (__row) WHERE len(c.__errs) > 0"""
     )
     return _count(ctx.con, f"_cl_{tag} WHERE len(__errs) > 0")
 

@@ -46,30 +46,25 @@ def upsert(
     work = f"{staged}__cls"
 
     total = _scalar(con, f"SELECT count(*) FROM {staged}")
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE {work}_last AS SELECT * FROM {staged}
-            QUALIFY row_number() OVER (PARTITION BY {", ".join(keys)} ORDER BY _row DESC) = 1"""
-    )
-    if table.lineage:
-        stale_cond = "e._source_ts > i._source_ts"
-        src_cols = "i.*, ?::TIMESTAMP AS _source_ts"
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {work}_in AS SELECT {src_cols.replace('i.*', '*')} FROM {work}_last",
-            [source_ts],
-        )
-    else:
-        stale_cond = "false"
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {work}_in AS SELECT * FROM {work}_last")
     prev = "e._file_hash" if table.lineage else "NULL"
+    stale_cond = "e._source_ts > i._source_ts" if table.lineage else "false"
+    source_ts_col = ", ?::TIMESTAMP AS _source_ts" if table.lineage else ""
+    # One pass: keep the last row per key in this file, then classify it against the table.
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE {work} AS
+            WITH last AS (
+                SELECT *{source_ts_col} FROM {staged}
+                QUALIFY row_number() OVER (PARTITION BY {", ".join(keys)} ORDER BY _row DESC) = 1
+            )
             SELECT i.*, {key_text} AS __key, {prev} AS __prev,
                    CASE WHEN e.__hit IS NULL THEN 'new'
                         WHEN {stale_cond} THEN 'stale'
                         WHEN {same} THEN 'same'
                         ELSE 'changed' END AS __cls
-            FROM {work}_in i LEFT JOIN (SELECT *, true AS __hit FROM {table_name}) e ON {on}"""
+            FROM last i LEFT JOIN (SELECT *, true AS __hit FROM {table_name}) e ON {on}""",
+        [source_ts] if table.lineage else [],
     )
+    con.execute(f"DROP TABLE IF EXISTS {staged}")
     counts = dict(con.execute(f"SELECT __cls, count(*) FROM {work} GROUP BY 1").fetchall())
     if counts.get("changed"):
         con.execute(
@@ -92,8 +87,7 @@ def upsert(
             SELECT {", ".join(select)} FROM {work} WHERE __cls IN ('new', 'changed')""",
         params,
     )
-    for suffix in ("_last", "_in", ""):
-        con.execute(f"DROP TABLE IF EXISTS {work}{suffix}")
+    con.execute(f"DROP TABLE IF EXISTS {work}")
     return UpsertStats(
         inserted=int(counts.get("new", 0)),
         overwritten=int(counts.get("changed", 0)),

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from shopkpi.ingest.adapters.chat_text import ChatTextAdapter
 from shopkpi.ingest.adapters.order_lines import ItemReportAdapter, OrderLineAdapter
 from shopkpi.ingest.adapters.orders import OrderReportAdapter
+from shopkpi.ingest.adapters.reception import ReceptionSheetAdapter
+from shopkpi.ingest.adapters.reception_json import ReceptionJsonAdapter
 from shopkpi.ingest.adapters.refunds import RefundReportAdapter
 from shopkpi.ingest.adapters.roster import RosterAdapter
 from shopkpi.ingest.adapters.service_evals import ServiceEvalAdapter
@@ -22,6 +25,10 @@ TABULAR_ADAPTERS: list[type[TabularAdapter]] = [
     RosterAdapter,
     ShiftAdapter,
     TargetAdapter,
+    ReceptionSheetAdapter,
 ]
 
-DOCUMENT_ADAPTERS: list[type[DocumentAdapter]] = []
+DOCUMENT_ADAPTERS: list[type[DocumentAdapter]] = [
+    ReceptionJsonAdapter,
+    ChatTextAdapter,
+]

@@ -29,7 +29,13 @@ class RefundReportAdapter(TabularAdapter):
     SHEETS = ("退款报表",)
     DATE_FIELD = "requested_at"
     FIELDS = (
-        Field("refund_id", ("退款编号", "退款单号", "refund_id"), FieldKind.id, required=True, not_null=True),
+        Field(
+            "refund_id",
+            ("退款编号", "退款单号", "refund_id"),
+            FieldKind.id,
+            required=True,
+            not_null=True,
+        ),
         Field("order_id", ORDER_ID_HEADERS, FieldKind.id, required=True, not_null=True),
         Field("line_id", ("子订单编号", "子订单号", "line_id"), FieldKind.id),
         Field("item_id", ("商品ID", "宝贝ID", "商品编码", "item_id"), FieldKind.id),

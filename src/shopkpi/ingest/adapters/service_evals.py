@@ -30,7 +30,7 @@ class ServiceEvalAdapter(TabularAdapter):
         Field("eval_id", ("评价ID", "评价编号", "eval_id"), FieldKind.id),
         Field("agent", ("客服", "客服昵称", "客服账号", "邀评客服", "account_nick"), required=True),
         Field("buyer_nick", ("买家", "买家昵称", "买家会员名", "buyer_nick")),
-        Field("sent_at", ("邀评时间", "邀请时间", "发送时间", "sent_at"), FieldKind.ts),
+        Field("sent_at", ("邀评时间", "邀请时间", "sent_at"), FieldKind.ts),
         Field("evaluated_at", ("评价时间", "evaluated_at"), FieldKind.ts, required=True),
         Field(
             "score",
@@ -42,6 +42,8 @@ class ServiceEvalAdapter(TabularAdapter):
         Field("source", ("来源", "评价来源", "source"), FieldKind.enum, values=EVAL_SOURCES),
     )
     SIGNATURE = ("agent", "buyer_nick", "sent_at", "evaluated_at", "score")
+    # Reception/chat downloads share 客服 and 买家; their message columns rule this out.
+    EXCLUDES = frozenset({"msg", "gmtCreated", "消息内容", "聊天内容", "userNickFrom"})
 
     def prepare(self, ctx: ImportContext, raw: RawTable) -> RawTable:
         return ensure_columns(raw, self.FIELDS)

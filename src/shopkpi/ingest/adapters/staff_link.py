@@ -61,8 +61,11 @@ def adopt_auto_staff(ctx: ImportContext, roster: Staged, accounts: Staged) -> No
 
 
 def _plan_adoption(ctx: ImportContext, accounts: str, adopt: str) -> None:
-    """Pick, for each auto-created link, the roster row covering its start (else the earliest)."""
-    covers = "r.valid_from <= e.valid_from"
+    """Pick, for each auto-created link, the roster row covering its start (else the earliest).
+
+    Auto-created links may have no ``valid_from`` (open since ever).
+    """
+    covers = "r.valid_from <= coalesce(e.valid_from, DATE '0001-01-01')"
     ctx.con.execute(
         f"""CREATE TEMP TABLE {adopt} AS
             SELECT * FROM (
@@ -90,7 +93,7 @@ def _repoint_accounts(ctx: ImportContext, adopt: str) -> None:
     ctx.con.execute(
         f"""UPDATE staff_account e SET staff_id = a.new_id, _file_hash = {q(ctx.file_hash)}
             FROM {adopt} a WHERE e.shop_id = {shop} AND e.account_nick = a.account_nick
-              AND e.valid_from = a.valid_from"""
+              AND e.valid_from IS NOT DISTINCT FROM a.valid_from"""
     )
 
 

@@ -24,8 +24,13 @@ PERIOD_PATTERN = (
     r"|\d{4}-?[Ww](0?[1-9]|[1-4][0-9]|5[0-3])|\d{4}-?[Qq][1-4]|\d{4}"
 )
 PERIOD_HINT = "2026-11（月）、2026-W45（周）、2026-Q4（季）或 2026（年）"
+# 目标值: a number, with thousands separators, ￥/元, or a percentage (98.5% → 0.985).
+VALUE_PATTERN = r"[¥￥]?[-+]?(\d{1,3}(,\d{3})+(\.\d+)?|\d+(\.\d+)?|\.\d+)(%|元)?"
+_VALUE_SQL = r"""CASE WHEN ends_with(value, '%') THEN sk_pct(value)
+    ELSE sk_decimal(regexp_replace(value, '[¥￥元]', '', 'g')) END"""
 _PREFIX = r"^(员工|团队|店铺|staff|team|shop)\s*[:：]\s*"
 _SHOP_WORDS = ("店铺", "全店", "shop")
+_NAME = f"regexp_replace(entity, {q(_PREFIX)}, '')"  # 对象 without its kind prefix
 
 # 周期 → canonical form; only called on values PERIOD_PATTERN accepted.
 _PERIOD_SQL = r"""CASE
@@ -54,7 +59,14 @@ class TargetAdapter(TabularAdapter):
             pattern_hint=PERIOD_HINT,
         ),
         Field("metric_id", ("指标", "指标ID", "metric", "metric_id"), required=True, not_null=True),
-        Field("value", ("目标值", "value"), FieldKind.decimal, required=True, not_null=True),
+        Field(
+            "value",
+            ("目标值", "value"),
+            required=True,
+            not_null=True,
+            pattern=VALUE_PATTERN,
+            pattern_hint="数字，如 30000、￥30,000 或 98.5%",
+        ),
     )
     SIGNATURE = ("entity", "period", "metric_id", "value")
 
@@ -68,10 +80,8 @@ class TargetAdapter(TabularAdapter):
             "entity_kind": kind,
             "entity_id": f"CASE WHEN ({kind}) = '{EntityKind.shop}' THEN {shop_ids} ELSE {_NAME} END",
             "period": _PERIOD_SQL,
+            "value": _VALUE_SQL,
         }
-
-
-_NAME = f"regexp_replace(entity, {q(_PREFIX)}, '')"
 
 
 def _kind_sql(ctx: ImportContext) -> str:

@@ -1,0 +1,103 @@
+"""Write the demo shop's history as real-format export files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from shopkpi.demo.history import ShopHistory, simulate
+from shopkpi.demo.options import DemoFile, DemoFiles, DemoOptions, DemoStats
+from shopkpi.demo.sessions import pick_for_text, reception_sessions
+from shopkpi.demo.snapshot import WAITING, order_state, refunds_by_order
+from shopkpi.demo.writers import (
+    chat_text,
+    item_report,
+    order_report,
+    reception,
+    refund_report,
+    sheets,
+    targets,
+)
+
+ORDER_REPORT = "订单报表"
+ITEM_REPORT = "销售明细"
+REFUND_REPORT = "退款报表"
+RECEPTION = "接待明细"
+CHAT_TEXT = "千牛聊天记录"
+EVALUATIONS = "服务评价"
+ROSTER = "员工花名册"
+SHIFTS = "排班表"
+TARGETS = "目标表"
+PEOPLE_KINDS = (ROSTER, SHIFTS, TARGETS)  # import these first, so sub-accounts map to people
+
+
+def generate_demo(folder: Path | str, options: DemoOptions | None = None) -> DemoFiles:
+    """Simulate the shop and write every export into ``folder`` (created if missing).
+
+    The same options always give byte-identical files.
+    """
+    options = options or DemoOptions()
+    target = Path(folder)
+    target.mkdir(parents=True, exist_ok=True)
+    history = simulate(options)
+    sessions = reception_sessions(history.conversations)
+    files = _people_files(target, history) + _order_files(target, history)
+    files += _chat_files(target, history)
+    files.append(DemoFile(EVALUATIONS, *sheets.write_evaluations(target, history)))
+    return DemoFiles(target, tuple(files), _stats(history, len(sessions)))
+
+
+def _people_files(folder: Path, history: ShopHistory) -> list[DemoFile]:
+    return [
+        DemoFile(ROSTER, *sheets.write_roster(folder, history)),
+        DemoFile(SHIFTS, *sheets.write_shifts(folder, history)),
+        DemoFile(TARGETS, *targets.write(folder, history)),
+    ]
+
+
+def _order_files(folder: Path, history: ShopHistory) -> list[DemoFile]:
+    """Order reports mid-period (classic columns) and at the end (newer columns appended)."""
+    files = []
+    if history.mid_export is not None:
+        files.append(DemoFile(ORDER_REPORT, *order_report.write(folder, history, history.mid_export, False)))
+    end = history.final_export
+    files.append(DemoFile(ORDER_REPORT, *order_report.write(folder, history, end, True)))
+    files.append(DemoFile(ITEM_REPORT, *item_report.write(folder, history, end)))
+    if any(r.requested_at <= end for r in history.refunds):
+        files.append(DemoFile(REFUND_REPORT, *refund_report.write(folder, history, end)))
+    return files
+
+
+def _chat_files(folder: Path, history: ShopHistory) -> list[DemoFile]:
+    opts = history.options
+    wanted = max(2, min(6, round(4 * opts.scale * opts.days / 56)))
+    as_text = pick_for_text(history.conversations, wanted)
+    sessions = reception_sessions(history.conversations, skip=as_text)
+    files = [DemoFile(RECEPTION, p, n) for p, n in reception.write(folder, sessions)]
+    files += [
+        DemoFile(CHAT_TEXT, p, n)
+        for p, n in chat_text.write(folder, history.conversations, as_text, opts.seed)
+    ]
+    return files
+
+
+def _stats(history: ShopHistory, sessions: int) -> DemoStats:
+    refunds = refunds_by_order(history.refunds)
+    end = history.final_export
+    unpaid = sum(
+        1
+        for o in history.orders
+        if o.paid_at is None or order_state(o, refunds.get(o.order_id, []), end).status == WAITING
+    )
+    return DemoStats(
+        staff=len(history.staff),
+        products=len(history.products),
+        buyers=len(history.buyers),
+        orders=len(history.orders),
+        order_lines=sum(len(o.lines) for o in history.orders),
+        silent_orders=sum(1 for o in history.orders if o.agent is None),
+        unpaid_orders=unpaid,
+        refunds=len(history.refunds),
+        sessions=sessions,
+        messages=sum(len(c.messages) for c in history.conversations),
+        evaluations=len(history.evaluations),
+    )

@@ -1,0 +1,76 @@
+"""``shopkpi demo``: a workspace with the demo shop's exports, imported through the real importers."""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from shopkpi.demo.generate import PEOPLE_KINDS, generate_demo
+from shopkpi.demo.options import SHOP_ID, SHOP_NAME, DemoError, DemoFiles, DemoOptions
+from shopkpi.ingest.pipeline import ImportResult
+from shopkpi.workspace import CONFIG_FILE, Workspace
+
+MARKER = ".shopkpi-demo.json"  # the options a demo workspace was generated with
+
+
+@dataclass(frozen=True)
+class DemoRun:
+    """What ``shopkpi demo`` did: the files it wrote, how each import went, the table sizes."""
+
+    root: Path
+    files: DemoFiles
+    results: list[ImportResult] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    generate_seconds: float = 0.0
+    ingest_seconds: float = 0.0
+
+    @property
+    def refused(self) -> list[ImportResult]:
+        return [r for r in self.results if r.status == "refused"]
+
+
+def build_demo(directory: Path | str, options: DemoOptions | None = None) -> DemoRun:
+    """Create (or re-run) a demo workspace: generate exports into ``inbox/``, then import them.
+
+    People files (roster, shifts, targets) are imported first, so that chats map to people.
+
+    Raises:
+        DemoError: the folder holds something other than a demo made with these options.
+    """
+    options = options or DemoOptions()
+    root = Path(directory)
+    _check_folder(root, options)
+    ws = Workspace.init(root, shop_id=SHOP_ID, shop_name=SHOP_NAME)
+    try:
+        started = time.perf_counter()
+        files = generate_demo(ws.root / "inbox", options)
+        generated = time.perf_counter()
+        (ws.root / MARKER).write_text(_marker(options), encoding="utf-8")
+        people = [f.path for f in files.files if f.kind in PEOPLE_KINDS]
+        rest = [f.path for f in files.files if f.kind not in PEOPLE_KINDS]
+        results = ws.ingest(people) + ws.ingest(rest)
+        ingested = time.perf_counter()
+        return DemoRun(
+            ws.root, files, results, ws.table_counts(), generated - started, ingested - generated
+        )
+    finally:
+        ws.close()
+
+
+def _marker(options: DemoOptions) -> str:
+    data = {**asdict(options), "end": options.end.isoformat()}
+    return json.dumps(data, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def _check_folder(root: Path, options: DemoOptions) -> None:
+    if not root.exists() or not any(root.iterdir()):
+        return
+    marker = root / MARKER
+    if not (root / CONFIG_FILE).exists() or not marker.exists():
+        raise DemoError(f"{root} 不是空目录，也不是示例工作区；请指定一个新目录，例如 shopkpi demo ./demo")
+    if marker.read_text(encoding="utf-8") != _marker(options):
+        raise DemoError(
+            f"{root} 里已有用其他参数生成的示例数据；请换一个目录，或删除该目录后重新运行"
+        )
