@@ -56,3 +56,25 @@ def test_ingest_command_exits_nonzero_when_a_file_is_refused(ws: Workspace, tmp_
     result = CliRunner().invoke(app, ["ingest", "-w", str(ws.root), str(bad)])
     assert result.exit_code == 1
     assert "文件是空的" in result.output
+
+
+def test_quarantine_and_imports_commands_show_rejected_rows(ws: Workspace) -> None:
+    from tests.ingest.test_orders import CLASSIC_HEADER, classic_row
+
+    path = ws.root / "inbox" / "ExportOrderList202611160930.csv"
+    path.write_bytes(
+        f"{CLASSIC_HEADER}\r\n{classic_row()}\r\n{classic_row(order_id='1.93068E+15')}\r\n".encode(
+            "gbk"
+        )
+    )
+    ws.ingest()
+    [row] = ws.quarantined()
+    assert (row["file_name"], row["row_number"], row["column_name"]) == (path.name, 3, "订单编号")
+    [log] = ws.import_log()
+    assert (log["status"], log["accepted"], log["quarantined"]) == ("ok", 1, 1)
+    ws.close()
+    runner = CliRunner()
+    shown = runner.invoke(app, ["quarantine", "-w", str(ws.root)], env={"COLUMNS": "250"})
+    assert shown.exit_code == 0 and "科学计数法" in shown.output
+    logged = runner.invoke(app, ["imports", "-w", str(ws.root)], env={"COLUMNS": "250"})
+    assert logged.exit_code == 0 and "order_report" in logged.output

@@ -81,6 +81,30 @@ class Workspace:
 
         return {name: self.warehouse.count(name) for name in TABLES}
 
+    def import_log(self, limit: int = 50) -> list[dict[str, object]]:
+        """The most recent imports, newest first."""
+        return self._rows(
+            """SELECT file_name, adapter, status, rows_read, accepted, quarantined, duplicates,
+                      stale, overwritten, finished_at, message
+               FROM import_log ORDER BY finished_at DESC LIMIT ?""",
+            [limit],
+        )
+
+    def quarantined(
+        self, file_name: str | None = None, limit: int = 200
+    ) -> list[dict[str, object]]:
+        """Quarantined rows (file, row, column, reason, raw row), optionally for one file."""
+        return self._rows(
+            """SELECT file_name, sheet, row_number, column_name, reason, raw FROM quarantine
+               WHERE ? IS NULL OR file_name = ? ORDER BY file_name, row_number LIMIT ?""",
+            [file_name, file_name, limit],
+        )
+
+    def _rows(self, sql: str, params: list[object]) -> list[dict[str, object]]:
+        cursor = self.warehouse.con.execute(sql, params)
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
     def close(self) -> None:
         if "warehouse" in self.__dict__:
             self.warehouse.close()

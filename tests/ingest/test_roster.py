@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 
 import pytest
@@ -140,6 +141,36 @@ def test_roster_takes_over_auto_created_staff(
             "chatfile",
         ),
     ]
+
+
+def test_roster_after_real_chat_import(ws: Workspace, write_file) -> None:
+    """End to end: the session-bundle importer auto-creates 小美, the roster then adopts her."""
+    meta = {
+        "dataId": "20261109_1_2_3",
+        "buyerNick": "t**8",
+        "psnNickName": "示例旗舰店:小美",
+        "accountNick": "示例旗舰店:小美",
+        "startTime": "2026-11-09 10:00:00",
+        "endTime": "2026-11-09 10:05:00",
+        "isSellerFst": "买家发起",
+        "isUnReply": "已回复",
+    }
+    messages = [
+        {"msgId": "m1", "gmtCreated": "2026-11-09 10:00:00.000", "userNickFrom": "t**8",
+         "userNickTo": "示例旗舰店:小美", "msg": "在吗"},
+        {"msgId": "m2", "gmtCreated": "2026-11-09 10:00:10.000", "userNickFrom": "示例旗舰店:小美",
+         "userNickTo": "t**8", "msg": "在的亲"},
+    ]  # fmt: skip
+    bundle = json.dumps({"sessions": [{"meta": meta, "messages": messages}]}, ensure_ascii=False)
+    [chat] = ws.ingest([write_file("sessions.json", bundle, encoding="utf-8")])
+    assert chat.status == "ok" and chat.tables.get("staff") == 1, chat.message
+    [roster] = ws.ingest([write_file("员工花名册.csv", ROSTER)])
+    assert roster.status == "ok", roster.message
+    con = ws.warehouse.con
+    assert con.execute("SELECT count(*) FROM staff WHERE needs_review").fetchall() == [(0,)]
+    assert {r[2] for r in _accounts(ws) if r[0] == "示例旗舰店:小美"} == {"S001"}
+    assert con.execute("SELECT DISTINCT staff_id FROM chat_message").fetchall() == [("S001",)]
+    assert con.execute("SELECT staff_id FROM reception_session").fetchall() == [("S001",)]
 
 
 SHIFTS = "\n".join(

@@ -120,6 +120,44 @@ def demo(
         raise typer.Exit(1)
 
 
+@app.command()
+def imports(
+    workspace: WorkspaceOpt = Path("."),
+    limit: Annotated[int, typer.Option(help="显示条数")] = 50,
+) -> None:
+    """导入日志：每个文件的格式、状态和行数。"""
+    from shopkpi.cli.render import rows_table
+    from shopkpi.workspace import Workspace
+
+    rows = Workspace(workspace).import_log(limit)
+    console.print(rows_table("导入日志 (import log)", rows, IMPORT_LOG_LABELS))
+
+
+@app.command()
+def quarantine(
+    workspace: WorkspaceOpt = Path("."),
+    file: Annotated[str | None, typer.Option("--file", help="只看这个文件名")] = None,
+    limit: Annotated[int, typer.Option(help="显示条数")] = 200,
+) -> None:
+    """被隔离的行：文件、行号、列、原因和原始内容。"""
+    from shopkpi.cli.render import rows_table
+    from shopkpi.workspace import Workspace
+
+    rows = Workspace(workspace).quarantined(file, limit)
+    console.print(rows_table("隔离行 (quarantine)", rows, QUARANTINE_LABELS))
+
+
+IMPORT_LOG_LABELS = {
+    "file_name": "文件", "adapter": "格式", "status": "状态", "rows_read": "读取",
+    "accepted": "接受", "quarantined": "隔离", "duplicates": "重复", "stale": "过期",
+    "overwritten": "覆盖", "finished_at": "完成时间 (UTC)", "message": "说明",
+}
+QUARANTINE_LABELS = {
+    "file_name": "文件", "sheet": "工作表", "row_number": "行", "column_name": "列",
+    "reason": "原因", "raw": "原始行",
+}
+
+
 def main() -> None:
     """Entry point: user-facing errors print cleanly, without a traceback."""
     try:

@@ -6,9 +6,10 @@ from collections import Counter
 
 from rich.table import Table
 
-from shopkpi.cli.render import console, import_summary, print_problems
+from shopkpi.cli.render import console, print_problems
 from shopkpi.demo.options import DemoStats
 from shopkpi.demo.run import DemoRun
+from shopkpi.ingest.pipeline import ImportResult
 
 STAT_LABELS = {
     "staff": "客服（含主管）",
@@ -28,7 +29,7 @@ STAT_LABELS = {
 def render_demo(run: DemoRun) -> None:
     console.print(_generated(run))
     console.print(_files(run))
-    console.print(import_summary(run.results))
+    console.print(_imports(run))
     print_problems(run.results)
     console.print(_loaded(run))
     console.print(
@@ -58,6 +59,31 @@ def _files(run: DemoRun) -> Table:
     for kind, n in files.items():
         table.add_row(kind, str(n), f"{rows[kind]:,}")
     return table
+
+
+def _imports(run: DemoRun) -> Table:
+    """The import results summed per format (``shopkpi ingest`` lists them per file)."""
+    table = Table(title="导入结果（按格式汇总）")
+    for header in ("格式", "文件", "已导入", "已跳过", "已拒绝", "读取", "接受", "隔离", "重复", "覆盖"):
+        table.add_column(header, justify="left" if header == "格式" else "right")
+    groups: dict[str, list[ImportResult]] = {}
+    for r in run.results:
+        groups.setdefault(r.adapter or "—", []).append(r)
+    for adapter, results in groups.items():
+        status = Counter(r.status for r in results)
+        sums = [sum(getattr(r, k) for r in results) for k in _COUNTS]
+        table.add_row(
+            adapter,
+            str(len(results)),
+            str(status["ok"]),
+            str(status["skipped"]),
+            f"[red]{status['refused']}[/]" if status["refused"] else "0",
+            *(f"{n:,}" for n in sums),
+        )
+    return table
+
+
+_COUNTS = ("rows_read", "accepted", "quarantined", "duplicates", "overwritten")
 
 
 def _loaded(run: DemoRun) -> Table:

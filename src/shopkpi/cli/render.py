@@ -57,3 +57,15 @@ def print_problems(results: Sequence[ImportResult]) -> None:
             err_console.print(f"[red]✗[/] {r.message}")
         elif r.message and r.status == "ok":
             console.print(f"[yellow]![/] {r.file}: {r.message}")
+
+
+def rows_table(title: str, rows: Sequence[dict[str, object]], labels: dict[str, str]) -> Table:
+    """A table of dict rows, columns in ``labels`` order with Chinese headers."""
+    table = Table(title=title)
+    for label in labels.values():
+        table.add_column(label)
+    for row in rows:
+        table.add_row(*("" if row.get(k) is None else str(row.get(k)) for k in labels))
+    if not rows:
+        table.caption = "（无）"
+    return table

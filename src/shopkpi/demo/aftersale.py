@@ -15,24 +15,27 @@ LATE_SHIPPING = dt.timedelta(hours=40)
 
 
 def simulate(world: World) -> None:
-    """One contact at most per order, in the order the events happened."""
+    """Contacts per order: about a refund, a late parcel, tracking, or use after receipt."""
     first_refund: dict[str, Refund] = {}
     for refund in world.refunds:
         first_refund.setdefault(refund.order.order_id, refund)
     for order in world.orders:
-        _contact_for(world, order, first_refund.get(order.order_id))
+        _contacts_for(world, order, first_refund.get(order.order_id))
 
 
-def _contact_for(world: World, order: Order, refund: Refund | None) -> None:
+def _contacts_for(world: World, order: Order, refund: Refund | None) -> None:
     rng = world.rng
-    if refund is not None and chance(rng, 0.75):
+    if refund is not None and chance(rng, 0.85):
         at = refund.requested_at - dt.timedelta(minutes=rng.uniform(2, 60))
         _contact(world, order, at, refund.reason in ANGRY_REASONS and chance(rng, 0.6))
-    elif _shipped_late(order) and chance(rng, 0.3):
-        assert order.paid_at is not None
+    if order.paid_at is None or order.shipped_at is None:
+        return
+    if _shipped_late(order) and chance(rng, 0.5):
         _contact(world, order, order.paid_at + dt.timedelta(hours=rng.uniform(20, 40)), chance(rng, 0.5))
-    elif order.shipped_at is not None and chance(rng, 0.04):
+    if chance(rng, 0.22):  # where is my parcel
         _contact(world, order, order.shipped_at + dt.timedelta(hours=rng.uniform(24, 60)), False)
+    if order.confirmed_at is not None and chance(rng, 0.06):  # washing, sizes, exchanges
+        _contact(world, order, order.confirmed_at - dt.timedelta(hours=rng.uniform(1, 30)), False)
 
 
 def _shipped_late(order: Order) -> bool:
