@@ -64,7 +64,18 @@ def _files(run: DemoRun) -> Table:
 def _imports(run: DemoRun) -> Table:
     """The import results summed per format (``shopkpi ingest`` lists them per file)."""
     table = Table(title="导入结果（按格式汇总）")
-    for header in ("格式", "文件", "已导入", "已跳过", "已拒绝", "读取", "接受", "隔离", "重复", "覆盖"):
+    for header in (
+        "格式",
+        "文件",
+        "已导入",
+        "已跳过",
+        "已拒绝",
+        "读取",
+        "接受",
+        "隔离",
+        "重复",
+        "覆盖",
+    ):
         table.add_column(header, justify="left" if header == "格式" else "right")
     groups: dict[str, list[ImportResult]] = {}
     for r in run.results:

@@ -31,7 +31,9 @@ def _contacts_for(world: World, order: Order, refund: Refund | None) -> None:
     if order.paid_at is None or order.shipped_at is None:
         return
     if _shipped_late(order) and chance(rng, 0.5):
-        _contact(world, order, order.paid_at + dt.timedelta(hours=rng.uniform(20, 40)), chance(rng, 0.5))
+        _contact(
+            world, order, order.paid_at + dt.timedelta(hours=rng.uniform(20, 40)), chance(rng, 0.5)
+        )
     if chance(rng, 0.22):  # where is my parcel
         _contact(world, order, order.shipped_at + dt.timedelta(hours=rng.uniform(24, 60)), False)
     if order.confirmed_at is not None and chance(rng, 0.06):  # washing, sizes, exchanges

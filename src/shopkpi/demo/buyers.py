@@ -6,10 +6,10 @@ from shopkpi.demo.model import Buyer
 from shopkpi.demo.people import GIVEN, SURNAMES
 from shopkpi.demo.rand import Rng, chance, digits, pick
 
-PINYIN = "xiaoyu lucky sunny momo jiajia yiyi amy coco kiki lele dudu tiantian xixi ann sky mia leo".split()
-CN_HEADS = "爱吃鱼的 快乐的 云朵里的 安静的 会飞的 不吃香菜的 努力的 迷路的 酷酷的".split()
-CN_TAILS = "猫 小熊 糖 兔子 鲸鱼 橘子 柠檬 星星 饼干".split()
-CN_PLAIN = "小太阳 向日葵 青柠 晴天 半夏 南风 清风 时光 清欢 木子".split()
+PINYIN = ["xiaoyu", "lucky", "sunny", "momo", "jiajia", "yiyi", "amy", "coco", "kiki", "lele", "dudu", "tiantian", "xixi", "ann", "sky", "mia", "leo"]
+CN_HEADS = ["爱吃鱼的", "快乐的", "云朵里的", "安静的", "会飞的", "不吃香菜的", "努力的", "迷路的", "酷酷的"]
+CN_TAILS = ["猫", "小熊", "糖", "兔子", "鲸鱼", "橘子", "柠檬", "星星", "饼干"]
+CN_PLAIN = ["小太阳", "向日葵", "青柠", "晴天", "半夏", "南风", "清风", "时光", "清欢", "木子"]
 # (province, city, district, street, postcode)
 PLACES = (
     ("浙江省", "杭州市", "西湖区", "文三路", "310012"),
@@ -87,5 +87,9 @@ def _raw_nick(rng: Rng) -> str:
     if style == 1:
         return pick(rng, PINYIN) + pick(rng, ("", "_", "")) + str(rng.randint(1, 9999))
     if style == 2:
-        return pick(rng, CN_HEADS) + pick(rng, CN_TAILS) + pick(rng, ("", "", str(rng.randint(1, 999))))
+        return (
+            pick(rng, CN_HEADS)
+            + pick(rng, CN_TAILS)
+            + pick(rng, ("", "", str(rng.randint(1, 999))))
+        )
     return pick(rng, CN_PLAIN) + str(rng.randint(1, 2026))

@@ -58,7 +58,9 @@ def _product(
     size_key = "尺码" if sizes is not SHOES else "鞋码"
     skus = tuple(
         Sku(
-            props=f"颜色分类:{colour};{size_key}:{size}" if size != "均码" else f"颜色分类:{colour}",
+            props=f"颜色分类:{colour};{size_key}:{size}"
+            if size != "均码"
+            else f"颜色分类:{colour}",
             outer_id=f"{outer}-{c + 1:02d}-{size}",
             color=colour,
             size=size,

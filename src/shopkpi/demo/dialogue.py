@@ -173,7 +173,9 @@ def chase(s: Script, pays: bool) -> list[Message]:
 def aftersale(s: Script, angry: bool, escalate_to: Staff | None) -> list[Message]:
     """After-sale contact; angry buyers push (急, 投诉, 差评) and may reach the supervisor."""
     rng = s.rng
-    asks, answers = (P.ANGRY_ASK, P.ANGRY_ANSWER) if angry else (P.AFTERSALE_ASK, P.AFTERSALE_ANSWER)
+    asks, answers = (
+        (P.ANGRY_ASK, P.ANGRY_ANSWER) if angry else (P.AFTERSALE_ASK, P.AFTERSALE_ANSWER)
+    )
     s.buyer_says(pick(rng, asks))
     if chance(rng, 0.3):
         s.auto_reply(pick(rng, P.AUTO_WELCOME))

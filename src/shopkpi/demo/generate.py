@@ -58,7 +58,9 @@ def _order_files(folder: Path, history: ShopHistory) -> list[DemoFile]:
     """Order reports mid-period (classic columns) and at the end (newer columns appended)."""
     files = []
     if history.mid_export is not None:
-        files.append(DemoFile(ORDER_REPORT, *order_report.write(folder, history, history.mid_export, False)))
+        files.append(
+            DemoFile(ORDER_REPORT, *order_report.write(folder, history, history.mid_export, False))
+        )
     end = history.final_export
     files.append(DemoFile(ORDER_REPORT, *order_report.write(folder, history, end, True)))
     files.append(DemoFile(ITEM_REPORT, *item_report.write(folder, history, end)))

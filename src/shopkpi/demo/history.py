@@ -59,7 +59,14 @@ def simulate(options: DemoOptions) -> ShopHistory:
     shifts = make_shifts(staff, days)
     products = make_catalogue(rng)
     world = World(
-        rng, options, staff, shifts, Duty(staff, shifts), Catalogue(products), BuyerPool(rng), Ids(rng)
+        rng,
+        options,
+        staff,
+        shifts,
+        Duty(staff, shifts),
+        Catalogue(products),
+        BuyerPool(rng),
+        Ids(rng),
     )
     for day in days:
         presale.simulate_day(world, day)

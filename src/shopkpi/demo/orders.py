@@ -9,7 +9,12 @@ from shopkpi.demo.calendar import is_peak
 from shopkpi.demo.model import ZERO, Buyer, Order, OrderLine, Product, Staff
 from shopkpi.demo.rand import Rng, cents, chance, delay, digits, pick
 
-CARRIERS = (("中通快递", "7", 14), ("圆通速递", "YT", 15), ("韵达快递", "43", 15), ("顺丰速运", "SF", 15))
+CARRIERS = (
+    ("中通快递", "7", 14),
+    ("圆通速递", "YT", 15),
+    ("韵达快递", "43", 15),
+    ("顺丰速运", "SF", 15),
+)
 UNPAID_TIMEOUT = dt.timedelta(hours=24)
 CLOSE_UNPAID = ("买家未付款", "买家未付款", "买家未付款", "买家不想买了", "其他原因")
 FREE_SHIPPING_FROM = Decimal("49.00")
@@ -46,11 +51,15 @@ class Catalogue:
         return pick(rng, self.products, weights)
 
     def upgrade(self, rng: Rng, product: Product) -> Product:
-        pricier = [p for p in self.products if p.category == product.category and p.price > product.price]
+        pricier = [
+            p for p in self.products if p.category == product.category and p.price > product.price
+        ]
         return pick(rng, pricier) if pricier else product
 
 
-def basket(rng: Rng, catalogue: Catalogue, first: Product, upsell: float) -> list[tuple[Product, int]]:
+def basket(
+    rng: Rng, catalogue: Catalogue, first: Product, upsell: float
+) -> list[tuple[Product, int]]:
     """The products and quantities a buyer takes; ``upsell`` > 1 means bigger, pricier baskets."""
     if upsell > 1.2 and chance(rng, 0.35):
         first = catalogue.upgrade(rng, first)
@@ -72,7 +81,9 @@ def new_order(
 ) -> Order:
     order_id = ids.unique(19)
     lines = [
-        OrderLine(order_id if len(items) == 1 else ids.unique(19), product, pick(rng, product.skus), qty)
+        OrderLine(
+            order_id if len(items) == 1 else ids.unique(19), product, pick(rng, product.skus), qty
+        )
         for product, qty in items
     ]
     goods = sum((line.payable for line in lines), ZERO)
@@ -115,7 +126,11 @@ def settle(rng: Rng, order: Order, paid_at: dt.datetime | None) -> None:
     """Set payment, shipping and receipt times (or the unpaid close) from ``paid_at``."""
     if paid_at is None:
         reason = pick(rng, CLOSE_UNPAID)
-        wait = UNPAID_TIMEOUT if reason == "买家未付款" else dt.timedelta(minutes=delay(rng, 90, 2, 1400))
+        wait = (
+            UNPAID_TIMEOUT
+            if reason == "买家未付款"
+            else dt.timedelta(minutes=delay(rng, 90, 2, 1400))
+        )
         order.closed_at, order.close_reason = order.created_at + wait, reason
         return
     order.paid_at = paid_at

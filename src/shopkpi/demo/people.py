@@ -10,15 +10,11 @@ from shopkpi.demo.model import Level, Role, Staff, Traits
 from shopkpi.demo.options import DemoOptions
 from shopkpi.demo.rand import Rng, digits
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余于杜叶程"
-GIVEN = (
-    "美丽 晓雨 佳琪 思远 子涵 欣怡 浩然 雨桐 梦瑶 嘉怡 俊杰 婷婷 文博 诗涵 一鸣 可馨 天宇 静怡 "
-    "明轩 若曦 志强 晨曦 雅琴 宇航 慧敏 子轩 海燕 凯文 丽娜 书瑶 建华 秋月 家豪 紫萱 振宇 晓燕"
-).split()
-NICKS = (
-    "小美 阿强 小雨 糖糖 阿杰 七七 小鹿 木木 橙子 小米 安安 乐乐 豆豆 阿文 小北 悠悠 "
-    "果果 阿宁 小满 暖暖 叮当 小白 阿飞 星星 芒果 可可 小夏 阿哲 甜甜 小舟"
-).split()
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余于杜叶程"
+)
+GIVEN = ["美丽", "晓雨", "佳琪", "思远", "子涵", "欣怡", "浩然", "雨桐", "梦瑶", "嘉怡", "俊杰", "婷婷", "文博", "诗涵", "一鸣", "可馨", "天宇", "静怡", "明轩", "若曦", "志强", "晨曦", "雅琴", "宇航", "慧敏", "子轩", "海燕", "凯文", "丽娜", "书瑶", "建华", "秋月", "家豪", "紫萱", "振宇", "晓燕"]
+NICKS = ["小美", "阿强", "小雨", "糖糖", "阿杰", "七七", "小鹿", "木木", "橙子", "小米", "安安", "乐乐", "豆豆", "阿文", "小北", "悠悠", "果果", "阿宁", "小满", "暖暖", "叮当", "小白", "阿飞", "星星", "芒果", "可可", "小夏", "阿哲", "甜甜", "小舟"]
 
 # profile → (reply_seconds, capacity, upsell, conversion, miss_rate, eval_penalty, forbidden_rate)
 PROFILES: dict[str, tuple[float, float, float, float, float, float, float]] = {
@@ -152,7 +148,10 @@ def _unique_names(rng: Rng, n: int) -> list[str]:
 
 
 def _nicks(n: int) -> list[str]:
-    return [NICKS[i % len(NICKS)] + (str(i // len(NICKS) + 1) if i >= len(NICKS) else "") for i in range(n)]
+    return [
+        NICKS[i % len(NICKS)] + (str(i // len(NICKS) + 1) if i >= len(NICKS) else "")
+        for i in range(n)
+    ]
 
 
 def active(staff: Staff, day: dt.date) -> bool:

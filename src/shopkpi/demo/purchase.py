@@ -23,7 +23,9 @@ def place_order(
 ) -> None:
     rng = world.rng
     upsell = agent.traits.upsell if agent is not None else 1.0
-    order = new_order(rng, world.ids, buyer, at, basket(rng, world.catalogue, product, upsell), agent)
+    order = new_order(
+        rng, world.ids, buyer, at, basket(rng, world.catalogue, product, upsell), agent
+    )
     if agent is not None and chance(rng, 0.08):
         order.memo = f"{agent.nick}：{pick(rng, MEMOS)}"
     roll = rng.random()

@@ -48,7 +48,10 @@ def _before_shipping(rng: Rng, ids: Ids, order: Order) -> list[Refund]:
     asked = order.paid_at + dt.timedelta(seconds=rng.uniform(0.05, 0.9) * window)
     done = asked + dt.timedelta(minutes=rng.uniform(3, 600))
     reason = pick(rng, BEFORE_SHIPPING)
-    refunds = [_refund(ids, order, line, asked, done, line.paid, True, False, reason) for line in order.lines]
+    refunds = [
+        _refund(ids, order, line, asked, done, line.paid, True, False, reason)
+        for line in order.lines
+    ]
     order.shipped_at = order.confirmed_at = None
     order.tracking_no = order.carrier = ""
     order.closed_at, order.close_reason = done, "退款"
@@ -62,7 +65,8 @@ def _returned(rng: Rng, ids: Ids, order: Order) -> list[Refund]:
     reason = pick(rng, RETURN)
     success = chance(rng, 0.85)  # the rest are withdrawn after the agent's help (退货挽回)
     refunds = [
-        _refund(ids, order, line, asked, done, line.paid, success, True, reason) for line in order.lines
+        _refund(ids, order, line, asked, done, line.paid, success, True, reason)
+        for line in order.lines
     ]
     if asked >= order.confirmed_at:
         return refunds  # after 交易成功 the order keeps its status; the refund is 售后
@@ -80,7 +84,9 @@ def _partial(rng: Rng, ids: Ids, order: Order) -> Refund:
     done = asked + dt.timedelta(hours=rng.uniform(1, 48))
     reason = pick(rng, PARTIAL)
     whole_line = len(order.lines) > 1 and reason == "少件/漏发"
-    amount = line.paid if whole_line else min(line.paid, cents(Decimal(pick(rng, (5, 10, 15, 20, 30)))))
+    amount = (
+        line.paid if whole_line else min(line.paid, cents(Decimal(pick(rng, (5, 10, 15, 20, 30)))))
+    )
     if not whole_line and amount == line.payable - line.paid:
         amount -= Decimal("1.00")  # 应付 − 实付 = 退款 would read as a netted discount
     return _refund(ids, order, line, asked, done, amount, True, False, reason)

@@ -69,7 +69,9 @@ def _check_folder(root: Path, options: DemoOptions) -> None:
         return
     marker = root / MARKER
     if not (root / CONFIG_FILE).exists() or not marker.exists():
-        raise DemoError(f"{root} 不是空目录，也不是示例工作区；请指定一个新目录，例如 shopkpi demo ./demo")
+        raise DemoError(
+            f"{root} 不是空目录，也不是示例工作区；请指定一个新目录，例如 shopkpi demo ./demo"
+        )
     if marker.read_text(encoding="utf-8") != _marker(options):
         raise DemoError(
             f"{root} 里已有用其他参数生成的示例数据；请换一个目录，或删除该目录后重新运行"

@@ -53,7 +53,8 @@ def _bundle(day: dt.date, sessions: list[ReceptionSession], ids: dict[int, str])
         "totalOnServer": len(sessions),
         "fetched": len(sessions),
         "sessions": [
-            {"meta": _meta(s), "messages": [_message(s, m, ids) for m in s.messages]} for s in sessions
+            {"meta": _meta(s), "messages": [_message(s, m, ids) for m in s.messages]}
+            for s in sessions
         ],
     }
 

@@ -15,7 +15,11 @@ from shopkpi.demo.writers.cells import Cell, write_csv
 HEADER = ("对象", "周期", "指标", "目标值")
 SHOP = "店铺"
 MONTHLY_SALES = {Level.junior: 20000, Level.senior: 30000, Level.lead: 0}
-TEAM_RATES = (("inquiry_to_paid_rate", "0.45"), ("reply_rate", "0.98"), ("avg_response_seconds", "35"))
+TEAM_RATES = (
+    ("inquiry_to_paid_rate", "0.45"),
+    ("reply_rate", "0.98"),
+    ("avg_response_seconds", "35"),
+)
 
 
 def write(folder: Path, history: ShopHistory) -> tuple[Path, int]:
