@@ -7,7 +7,7 @@ import datetime as dt
 from shopkpi.demo import dialogue
 from shopkpi.demo.calendar import in_service, next_opening
 from shopkpi.demo.model import Order, Refund, Role
-from shopkpi.demo.rand import chance, delay
+from shopkpi.demo.rand import chance, delay, span
 from shopkpi.demo.refunds import ANGRY_REASONS
 from shopkpi.demo.world import World
 
@@ -26,18 +26,16 @@ def simulate(world: World) -> None:
 def _contacts_for(world: World, order: Order, refund: Refund | None) -> None:
     rng = world.rng
     if refund is not None and chance(rng, 0.85):
-        at = refund.requested_at - dt.timedelta(minutes=rng.uniform(2, 60))
+        at = refund.requested_at - span(minutes=rng.uniform(2, 60))
         _contact(world, order, at, refund.reason in ANGRY_REASONS and chance(rng, 0.6))
     if order.paid_at is None or order.shipped_at is None:
         return
     if _shipped_late(order) and chance(rng, 0.5):
-        _contact(
-            world, order, order.paid_at + dt.timedelta(hours=rng.uniform(20, 40)), chance(rng, 0.5)
-        )
+        _contact(world, order, order.paid_at + span(hours=rng.uniform(20, 40)), chance(rng, 0.5))
     if chance(rng, 0.22):  # where is my parcel
-        _contact(world, order, order.shipped_at + dt.timedelta(hours=rng.uniform(24, 60)), False)
+        _contact(world, order, order.shipped_at + span(hours=rng.uniform(24, 60)), False)
     if order.confirmed_at is not None and chance(rng, 0.06):  # washing, sizes, exchanges
-        _contact(world, order, order.confirmed_at - dt.timedelta(hours=rng.uniform(1, 30)), False)
+        _contact(world, order, order.confirmed_at - span(hours=rng.uniform(1, 30)), False)
 
 
 def _shipped_late(order: Order) -> bool:
@@ -51,7 +49,7 @@ def _shipped_late(order: Order) -> bool:
 def _contact(world: World, order: Order, at: dt.datetime, angry: bool) -> None:
     rng = world.rng
     if not in_service(at):
-        at = next_opening(at) + dt.timedelta(minutes=delay(rng, 30, 1, 120))
+        at = next_opening(at) + span(minutes=delay(rng, 30, 1, 120))
     if at > world.horizon or at < order.created_at:
         return
     agent, _ = world.duty.assign(rng, at, Role.aftersale)

@@ -6,10 +6,19 @@ from shopkpi.demo.model import Buyer
 from shopkpi.demo.people import GIVEN, SURNAMES
 from shopkpi.demo.rand import Rng, chance, digits, pick
 
-PINYIN = ["xiaoyu", "lucky", "sunny", "momo", "jiajia", "yiyi", "amy", "coco", "kiki", "lele", "dudu", "tiantian", "xixi", "ann", "sky", "mia", "leo"]
-CN_HEADS = ["爱吃鱼的", "快乐的", "云朵里的", "安静的", "会飞的", "不吃香菜的", "努力的", "迷路的", "酷酷的"]
-CN_TAILS = ["猫", "小熊", "糖", "兔子", "鲸鱼", "橘子", "柠檬", "星星", "饼干"]
-CN_PLAIN = ["小太阳", "向日葵", "青柠", "晴天", "半夏", "南风", "清风", "时光", "清欢", "木子"]
+PINYIN = (
+    "xiaoyu", "lucky", "sunny", "momo", "jiajia", "yiyi", "amy", "coco", "kiki", "lele",
+    "dudu", "tiantian", "xixi", "ann", "sky", "mia", "leo",
+)  # fmt: skip
+CN_HEADS = (
+    "爱吃鱼的", "快乐的", "云朵里的", "安静的", "会飞的", "不吃香菜的", "努力的", "迷路的", "酷酷的",
+)  # fmt: skip
+CN_TAILS = (
+    "猫", "小熊", "糖", "兔子", "鲸鱼", "橘子", "柠檬", "星星", "饼干",
+)  # fmt: skip
+CN_PLAIN = (
+    "小太阳", "向日葵", "青柠", "晴天", "半夏", "南风", "清风", "时光", "清欢", "木子",
+)  # fmt: skip
 # (province, city, district, street, postcode)
 PLACES = (
     ("浙江省", "杭州市", "西湖区", "文三路", "310012"),

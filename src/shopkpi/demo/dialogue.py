@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from shopkpi.demo import phrases as P
+from shopkpi.demo.catalogue import CLOTHES as CLOTHING_SIZES
 from shopkpi.demo.model import Buyer, Message, Product, Side, Sku, Staff
 from shopkpi.demo.options import SHOP_NAME
 from shopkpi.demo.rand import Rng, chance, delay, pick
@@ -59,16 +60,25 @@ def _seconds(value: float) -> dt.timedelta:
 
 
 def words_for(rng: Rng, buyer: Buyer, product: Product, sku: Sku) -> dict[str, str]:
+    weight = rng.randint(85, 170)  # 斤
     return {
         "short": product.short,
         "color": sku.color,
-        "size": sku.size,
+        "size": _size_for(weight) if sku.size in CLOTHING_SIZES else sku.size,
         "city": buyer.city,
         "item_id": product.item_id,
         "height": str(rng.randint(152, 185)),
-        "weight": str(rng.randint(85, 170)),
+        "weight": str(weight),
         "shop": SHOP_NAME,
     }
+
+
+def _size_for(weight: int) -> str:
+    """The size an agent recommends for a weight in 斤."""
+    for limit, size in ((100, "S"), (115, "M"), (130, "L"), (150, "XL")):
+        if weight < limit:
+            return size
+    return "XXL"
 
 
 @dataclass(frozen=True)

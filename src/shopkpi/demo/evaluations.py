@@ -7,7 +7,7 @@ import math
 from dataclasses import replace
 
 from shopkpi.demo.model import Conversation, Evaluation, Side, Staff
-from shopkpi.demo.rand import Rng, chance, delay, pick
+from shopkpi.demo.rand import Rng, chance, delay, pick, span
 from shopkpi.demo.world import World
 
 SCORE_WEIGHTS = (60.0, 25.0, 8.0, 4.0, 3.0)
@@ -41,7 +41,7 @@ def _evaluation(rng: Rng, conv: Conversation) -> Evaluation | None:
     agent = human[-1].agent
     penalty = agent.traits.eval_penalty + (2.0 if conv.angry else 0.0)
     if chance(rng, 0.3):
-        invited = end + dt.timedelta(seconds=rng.uniform(10, 90))
+        invited = end + span(seconds=rng.uniform(10, 90))
         if chance(rng, 0.55):
             return _answer(rng, conv, agent, invited, INVITE, penalty)
         return Evaluation(agent, conv.buyer, invited, None, None, INVITE)  # never answered
@@ -61,6 +61,6 @@ def _answer(
 ) -> Evaluation:
     base = invited or start
     assert base is not None
-    evaluated = base + dt.timedelta(minutes=delay(rng, 12, 0.2, 600))
+    evaluated = base + span(minutes=delay(rng, 12, 0.2, 600))
     weights = [w * math.exp(0.45 * penalty * (i - 1)) for i, w in enumerate(SCORE_WEIGHTS)]
     return Evaluation(agent, conv.buyer, invited, evaluated, pick(rng, range(5), weights), source)

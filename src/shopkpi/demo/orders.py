@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from shopkpi.demo.calendar import is_peak
 from shopkpi.demo.model import ZERO, Buyer, Order, OrderLine, Product, Staff
-from shopkpi.demo.rand import Rng, cents, chance, delay, digits, pick
+from shopkpi.demo.rand import Rng, cents, chance, delay, digits, pick, span
 
 CARRIERS = (
     ("中通快递", "7", 14),
@@ -15,7 +15,7 @@ CARRIERS = (
     ("韵达快递", "43", 15),
     ("顺丰速运", "SF", 15),
 )
-UNPAID_TIMEOUT = dt.timedelta(hours=24)
+UNPAID_TIMEOUT = dt.timedelta(hours=72)  # 拍下后 72 小时未付款自动关闭
 CLOSE_UNPAID = ("买家未付款", "买家未付款", "买家未付款", "买家不想买了", "其他原因")
 FREE_SHIPPING_FROM = Decimal("49.00")
 BUYER_MESSAGES = ("", "", "", "", "请尽快发货", "不要放驿站，谢谢", "发顺丰", "送人的，不要放发票")
@@ -126,19 +126,15 @@ def settle(rng: Rng, order: Order, paid_at: dt.datetime | None) -> None:
     """Set payment, shipping and receipt times (or the unpaid close) from ``paid_at``."""
     if paid_at is None:
         reason = pick(rng, CLOSE_UNPAID)
-        wait = (
-            UNPAID_TIMEOUT
-            if reason == "买家未付款"
-            else dt.timedelta(minutes=delay(rng, 90, 2, 1400))
-        )
+        wait = UNPAID_TIMEOUT if reason == "买家未付款" else span(minutes=delay(rng, 90, 2, 1400))
         order.closed_at, order.close_reason = order.created_at + wait, reason
         return
     order.paid_at = paid_at
     order.shipped_at = _ship_time(rng, paid_at)
     carrier, prefix, length = pick(rng, CARRIERS)
     order.carrier, order.tracking_no = carrier, prefix + digits(rng, length - len(prefix))
-    signed = order.shipped_at + dt.timedelta(hours=rng.uniform(20, 96))
-    confirm = signed + dt.timedelta(hours=delay(rng, 60, 0.2, 400))
+    signed = order.shipped_at + span(hours=rng.uniform(20, 96))
+    confirm = signed + span(hours=delay(rng, 60, 0.2, 400))
     order.confirmed_at = min(confirm, order.shipped_at + dt.timedelta(days=10))
 
 
@@ -147,8 +143,8 @@ def _ship_time(rng: Rng, paid_at: dt.datetime) -> dt.datetime:
     day = paid_at.date()
     wait = rng.randint(1, 3) if is_peak(day) else (0 if paid_at.hour < 15 else 1)
     when = dt.datetime.combine(day + dt.timedelta(days=wait), dt.time(15))
-    return max(when + dt.timedelta(minutes=rng.randrange(240)), paid_at + dt.timedelta(hours=1))
+    return max(when + span(minutes=rng.randrange(240)), paid_at + dt.timedelta(hours=1))
 
 
 def payment_delay(rng: Rng) -> dt.timedelta:
-    return dt.timedelta(seconds=round(delay(rng, 100, 10, 3000)))
+    return span(seconds=round(delay(rng, 100, 10, 3000)))

@@ -9,7 +9,7 @@ from shopkpi.demo.calendar import demand, in_service, is_peak, load, next_openin
 from shopkpi.demo.model import Buyer, Product, Role, Staff
 from shopkpi.demo.people import active
 from shopkpi.demo.purchase import place_order
-from shopkpi.demo.rand import chance, count, delay
+from shopkpi.demo.rand import chance, count, delay, span
 from shopkpi.demo.world import World
 
 CHATS_PER_AGENT = 16.0  # pre-sale buyers per agent on an ordinary day at --scale 1
@@ -63,9 +63,9 @@ def _answer_next_morning(
     world: World, buyer: Buyer, agent: Staff, asked: dt.datetime, product: Product, buys: bool
 ) -> dt.datetime:
     if in_service(asked):  # everyone was off shift: someone picks it up later
-        at = asked + dt.timedelta(minutes=delay(world.rng, 50, 5, 240))
+        at = asked + span(minutes=delay(world.rng, 50, 5, 240))
     else:
-        at = next_opening(asked) + dt.timedelta(minutes=delay(world.rng, 40, 1, 180))
+        at = next_opening(asked) + span(minutes=delay(world.rng, 40, 1, 180))
     lines = dialogue.night_follow_up(world.script(buyer, agent, at, product), buys)
     world.record(buyer, "night_followup", lines)
     return lines[-1].at
@@ -76,7 +76,7 @@ def _order_after_chat(
 ) -> None:
     rng = world.rng
     if chance(rng, SAME_DAY_SHARE):
-        at = chat_end + dt.timedelta(minutes=delay(rng, 15, 0.5, 300))
+        at = chat_end + span(minutes=delay(rng, 15, 0.5, 300))
     else:
         at = sample_time(rng, chat_end.date() + dt.timedelta(days=1))
     if at.date() <= world.options.end:

@@ -8,12 +8,13 @@ from shopkpi.demo import dialogue
 from shopkpi.demo.calendar import next_opening
 from shopkpi.demo.model import Buyer, Product, Staff
 from shopkpi.demo.orders import basket, new_order, payment_delay, settle
-from shopkpi.demo.rand import chance, delay, pick
+from shopkpi.demo.rand import chance, delay, pick, span
 from shopkpi.demo.refunds import refunds_for
 from shopkpi.demo.world import World
 
-PAY_NOW = 0.83
-CHASED = 0.08  # unpaid at first, chased by the agent; the rest never pay
+PAY_NOW = 0.80
+PAY_LATER = 0.04  # pays hours later on their own (the next morning, after payday)
+CHASED = 0.07  # unpaid at first, chased by the agent; the rest never pay
 CHASE_SUCCESS = 0.45
 MEMOS = ("优先发货", "送运费险", "顺丰补差已付", "赠品：袜子一双")  # 订单备注 by the agent
 
@@ -31,7 +32,9 @@ def place_order(
     roll = rng.random()
     if roll < PAY_NOW:
         settle(rng, order, at + payment_delay(rng))
-    elif roll < PAY_NOW + CHASED and agent is not None:
+    elif roll < PAY_NOW + PAY_LATER:
+        settle(rng, order, at + span(hours=rng.uniform(2, 20)))
+    elif roll < PAY_NOW + PAY_LATER + CHASED and agent is not None:
         settle(rng, order, _chase(world, buyer, agent, at, product))
     else:
         settle(rng, order, None)
@@ -46,10 +49,10 @@ def _chase(
 ) -> dt.datetime | None:
     """催付: the agent reminds the buyer; returns when the buyer pays, if they do."""
     rng = world.rng
-    at = next_opening(created + dt.timedelta(minutes=delay(rng, 60, 20, 240)))
+    at = next_opening(created + span(minutes=delay(rng, 60, 20, 240)))
     if at > world.horizon:
         return None
     pays = chance(rng, CHASE_SUCCESS)
     lines = dialogue.chase(world.script(buyer, agent, at, product), pays)
     world.record(buyer, "chase", lines)
-    return lines[-1].at + dt.timedelta(minutes=delay(rng, 5, 0.5, 60)) if pays else None
+    return lines[-1].at + span(minutes=delay(rng, 5, 0.5, 60)) if pays else None

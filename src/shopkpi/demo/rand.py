@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import random
 from collections.abc import Sequence
@@ -54,3 +55,8 @@ def digits(rng: Rng, n: int, first: str = "") -> str:
 
 def cents(value: Decimal) -> Decimal:
     return value.quantize(Decimal("0.01"))
+
+
+def span(*, seconds: float = 0.0, minutes: float = 0.0, hours: float = 0.0) -> dt.timedelta:
+    """A duration rounded to whole seconds, like every platform timestamp."""
+    return dt.timedelta(seconds=round(seconds + 60 * minutes + 3600 * hours))

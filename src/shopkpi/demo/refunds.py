@@ -8,7 +8,7 @@ from decimal import Decimal
 from shopkpi.demo.calendar import is_peak
 from shopkpi.demo.model import Order, OrderLine, Refund
 from shopkpi.demo.orders import Ids
-from shopkpi.demo.rand import Rng, cents, chance, pick
+from shopkpi.demo.rand import Rng, cents, chance, pick, span
 
 BEFORE_SHIPPING = ("不想要了", "拍错/多拍", "未按约定时间发货", "地址填错了")
 RETURN = ("尺码不合适", "质量问题", "7天无理由退换货", "颜色/图案/款式与商品描述不符")
@@ -45,8 +45,8 @@ def refunds_for(rng: Rng, ids: Ids, order: Order) -> list[Refund]:
 def _before_shipping(rng: Rng, ids: Ids, order: Order) -> list[Refund]:
     assert order.paid_at is not None and order.shipped_at is not None
     window = (order.shipped_at - order.paid_at).total_seconds()
-    asked = order.paid_at + dt.timedelta(seconds=rng.uniform(0.05, 0.9) * window)
-    done = asked + dt.timedelta(minutes=rng.uniform(3, 600))
+    asked = order.paid_at + span(seconds=rng.uniform(0.05, 0.9) * window)
+    done = asked + span(minutes=rng.uniform(3, 600))
     reason = pick(rng, BEFORE_SHIPPING)
     refunds = [
         _refund(ids, order, line, asked, done, line.paid, True, False, reason)
@@ -60,8 +60,8 @@ def _before_shipping(rng: Rng, ids: Ids, order: Order) -> list[Refund]:
 
 def _returned(rng: Rng, ids: Ids, order: Order) -> list[Refund]:
     assert order.shipped_at is not None and order.confirmed_at is not None
-    asked = order.shipped_at + dt.timedelta(hours=rng.uniform(30, 150))
-    done = asked + dt.timedelta(hours=rng.uniform(48, 160))
+    asked = order.shipped_at + span(hours=rng.uniform(30, 150))
+    done = asked + span(hours=rng.uniform(48, 160))
     reason = pick(rng, RETURN)
     success = chance(rng, 0.85)  # the rest are withdrawn after the agent's help (退货挽回)
     refunds = [
@@ -73,15 +73,15 @@ def _returned(rng: Rng, ids: Ids, order: Order) -> list[Refund]:
     if success:
         order.closed_at, order.close_reason, order.confirmed_at = done, "退款", None
     else:
-        order.confirmed_at = max(order.confirmed_at, done + dt.timedelta(hours=rng.uniform(1, 48)))
+        order.confirmed_at = max(order.confirmed_at, done + span(hours=rng.uniform(1, 48)))
     return refunds
 
 
 def _partial(rng: Rng, ids: Ids, order: Order) -> Refund:
     assert order.shipped_at is not None
     line = pick(rng, order.lines)
-    asked = order.shipped_at + dt.timedelta(hours=rng.uniform(30, 300))
-    done = asked + dt.timedelta(hours=rng.uniform(1, 48))
+    asked = order.shipped_at + span(hours=rng.uniform(30, 300))
+    done = asked + span(hours=rng.uniform(1, 48))
     reason = pick(rng, PARTIAL)
     whole_line = len(order.lines) > 1 and reason == "少件/漏发"
     amount = (

@@ -14,6 +14,7 @@ from shopkpi.demo.rand import Rng, pick
 EARLY = (dt.time(8, 0), dt.time(17, 0))
 LATE = (dt.time(15, 0), dt.time(23, 59))
 OFFICE = (dt.time(9, 0), dt.time(18, 0))
+LONG = (dt.time(9, 0), dt.time(21, 0))  # volume sellers take the long day (大班)
 SPLIT = ((dt.time(8, 0), dt.time(12, 0)), (dt.time(18, 0), dt.time(23, 59)))
 MIDNIGHT_RUSH = (dt.time(0, 0), dt.time(2, 0))  # 双11: pre-sale agents take the 00:00 rush
 
@@ -40,7 +41,9 @@ def _hours(index: int, person: Staff, day: dt.date) -> list[tuple[dt.time, dt.ti
     if person.role is Role.supervisor:
         return [OFFICE]
     hours: list[tuple[dt.time, dt.time]]
-    if person.traits.profile == "steady" and day.weekday() >= 5:
+    if person.traits.profile == "volume":
+        hours = [LONG]
+    elif person.traits.profile == "steady" and day.weekday() >= 5:
         hours = list(SPLIT)
     else:
         late = (index + day.isocalendar().week) % 2 == 1

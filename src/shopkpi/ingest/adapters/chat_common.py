@@ -89,12 +89,13 @@ def select_columns(table: str, exprs: dict[str, str]) -> str:
 
 
 def stage_messages(
-    ctx: ImportContext, source_sql: str, staff_map: str | None, tag: str
+    ctx: ImportContext, source_sql: str, staff_map: str | None, tag: str, source_rows: int
 ) -> StagedMessages:
     """Stage ``source_sql`` (the message contract above) as ``chat_message`` rows.
 
     ``staff_map`` is a table (account_nick, biz_date, staff_id) from
-    :func:`shopkpi.ingest.adapters.staff_accounts.resolve_staff`.
+    :func:`shopkpi.ingest.adapters.staff_accounts.resolve_staff`; ``source_rows`` is how
+    many rows ``source_sql`` yields (the caller knows; counting again would re-run it).
     """
     con = ctx.con
     temp = f"_chat_msg_{tag}"
@@ -142,5 +143,4 @@ def stage_messages(
         WHERE o.msg_id IS NULL OR o.ord = 1"""
     )
     count = scalar_int(con, f"SELECT count(*) FROM {temp}")
-    total = scalar_int(con, f"SELECT count(*) FROM ({source_sql})")
-    return StagedMessages(Staged("chat_message", temp), count, total - count)
+    return StagedMessages(Staged("chat_message", temp), count, source_rows - count)

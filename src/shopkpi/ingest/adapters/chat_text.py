@@ -216,6 +216,7 @@ class ChatTextAdapter(DocumentAdapter):
                 FROM {good}""",
             staff.map_table,
             tag,
+            result.rows_read - result.quarantined,
         )
         result.duplicates = messages.duplicates
         result.staged = [messages.staged, *staff.staged]

@@ -18,6 +18,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 
+import duckdb
+
+from shopkpi.errors import FileRefused
 from shopkpi.ingest.adapters.chat_common import new_tag, nick_sql, stage_messages
 from shopkpi.ingest.adapters.staff_accounts import resolve_staff
 from shopkpi.ingest.base import (
@@ -56,12 +59,13 @@ JSON_NAMES = {f.name: f.headers[0] for f in FIELDS}
 _NICKS = ("buyer_nick", "psn_nick", "account_nick", "sender", "receiver")
 SELLER_FIRST = {"客服主动跟进": True, "客服发起": True, "卖家发起": True, "买家发起": False}
 UNREPLIED = {"未回复": True, "已回复": False}
-_FAST_TS = "%Y-%m-%d %H:%M:%S.%g"
+_MESSAGE_TS = "%Y-%m-%d %H:%M:%S.%g"  # gmtCreated
+_SESSION_TS = "%Y-%m-%d %H:%M:%S"  # startTime / endTime
 
 
 def light_clean(f: Field) -> str:
-    """JSON values need no export-quirk cleaning: trim and blank → NULL."""
-    return f"nullif(trim({f.name}), '')"
+    """JSON values need no export-quirk cleaning: blank → NULL."""
+    return f"nullif({f.name}, '')"
 
 
 def sheet_clean(f: Field) -> str:
@@ -78,8 +82,19 @@ def _flag(col: str, values: Mapping[str, bool]) -> str:
     return f"CASE {col} {cases} ELSE sk_bool({col}) END"
 
 
-def _cleaned_sql(ctx: ImportContext, raw_sql: str, clean: Callable[[Field], str]) -> str:
-    """SELECT over ``raw_sql``: clean values, parse times, decide each message's direction."""
+def _ts(col: str, fast: str) -> str:
+    """Local timestamp: the platform's own format first, every other export style after."""
+    # The CASE keeps the slow macro off rows the fast format already parsed.
+    return f"coalesce(try_strptime({col}, {q(fast)}), CASE WHEN {col} IS NOT NULL THEN sk_ts_local({col}) END)"
+
+
+def cleaned_select(ctx: ImportContext, raw_sql: str, clean: Callable[[Field], str]) -> str:
+    """SELECT over ``raw_sql``: cleaned values, send time, agent, session and direction.
+
+    It is never materialised: each consumer in :func:`stage_reception` reads only the
+    columns it needs. Session-level times and flags stay raw because they repeat on every
+    message row: they are parsed once per session.
+    """
     cols = [
         f"{nick_sql(clean(f)) if f.name in _NICKS else clean(f)} AS {f.name}"
         for f in FIELDS
@@ -87,22 +102,20 @@ def _cleaned_sql(ctx: ImportContext, raw_sql: str, clean: Callable[[Field], str]
     ]
     seller = ctx.config.shop(ctx.shop_id).seller_nick
     seller_match = f"OR sender = {q(seller)}" if seller else ""
+    day = f"coalesce(local_ts, {_ts('start_time', _SESSION_TS)})"
     return f"""
         WITH r AS (SELECT __row, {", ".join(cols)}, nullif(trim(text), '') AS text FROM ({raw_sql})),
         a AS (
             SELECT *,
                 CASE WHEN contains(account_nick, ':') OR NOT contains(coalesce(psn_nick, ''), ':')
                      THEN coalesce(account_nick, psn_nick) ELSE psn_nick END AS agent,
-                coalesce(try_strptime(sent, {q(_FAST_TS)}), sk_ts_local(sent)) AS local_ts,
-                sk_ts_local(start_time) AS start_local, sk_ts_local(end_time) AS end_local
+                {_ts("sent", _MESSAGE_TS)} AS local_ts
             FROM r
         )
-        SELECT __row, buyer_nick, agent, sender, text, msg_id, sent, local_ts, start_local,
-            end_local, data_id,
-            coalesce(data_id, strftime(coalesce(start_local, local_ts), '%Y%m%d')
+        SELECT __row, data_id, buyer_nick, agent, sender, text, msg_id, sent, local_ts,
+            start_time, end_time, seller_first, unreplied,
+            coalesce(data_id, strftime({day}, '%Y%m%d')
                 || '_' || coalesce(agent, '') || '_' || coalesce(buyer_nick, '')) AS session_ref,
-            {_flag("seller_first", SELLER_FIRST)} AS seller_first,
-            {_flag("unreplied", UNREPLIED)} AS unreplied,
             CASE
                 WHEN sender IS NULL THEN CASE WHEN receiver IN (agent, psn_nick) THEN 'buyer'
                     WHEN receiver = buyer_nick THEN 'agent' ELSE 'system' END
@@ -123,70 +136,74 @@ def _quarantine(
         for c in ("data_id", "buyer_nick", "agent", "msg_id", "sent", "sender", "text")
         if c in names
     )
+    bad = f"{cl} WHERE __row IS NOT NULL AND local_ts IS NULL"
     ctx.con.execute(
         f"""INSERT INTO quarantine SELECT {q(ctx.file_hash)}, {q(source)},
                 {q(sheet) if sheet else "NULL"}, __row, {q(column)},
                 CASE WHEN sent IS NULL THEN {q(f"列「{column}」缺少发送时间")}
                      ELSE {q(f"列「{column}」无法识别的日期时间「")} || sent || '」' END,
                 CAST(json_object({pairs}) AS VARCHAR)
-            FROM {cl} WHERE __row IS NOT NULL AND local_ts IS NULL"""
+            FROM {bad}"""
     )
-    return scalar_int(
-        ctx.con, f"SELECT count(*) FROM {cl} WHERE __row IS NOT NULL AND local_ts IS NULL"
-    )
+    return scalar_int(ctx.con, f"SELECT count(*) FROM {bad}")
 
 
 def _stage_sessions(ctx: ImportContext, cl: str, tag: str) -> Staged:
     """One reception_session row per dataId (or per buyer × agent × day without one)."""
     tz = q(ctx.timezone)
+    start = f"coalesce({_ts('start_time', _SESSION_TS)}, first_msg)"
     exprs = {
         "shop_id": q(ctx.shop_id),
         "data_id": "session_ref",
-        "buyer_nick": "any_value(buyer_nick)",
+        "buyer_nick": "buyer_nick",
         "buyer_id": r"""CASE WHEN regexp_full_match(session_ref, '\d{8}_[^_]+_[^_]+_[^_]+')
                         THEN split_part(session_ref, '_', 4) END""",
-        "account_nick": "any_value(agent)",
-        "started_at": f"sk_utc(coalesce(min(start_local), min(local_ts)), {tz})",
-        "ended_at": f"sk_utc(coalesce(max(end_local), max(local_ts)), {tz})",
-        "seller_first": "any_value(seller_first)",
-        "unreplied": "any_value(unreplied)",
-        "biz_date": """coalesce(CAST(try_strptime(left(session_ref, 8), '%Y%m%d') AS DATE),
-                       CAST(coalesce(min(start_local), min(local_ts)) AS DATE))""",
+        "account_nick": "agent",
+        "started_at": f"sk_utc({start}, {tz})",
+        "ended_at": f"sk_utc(coalesce({_ts('end_time', _SESSION_TS)}, last_msg), {tz})",
+        "seller_first": _flag("seller_first", SELLER_FIRST),
+        "unreplied": _flag("unreplied", UNREPLIED),
+        "biz_date": f"""coalesce(CAST(try_strptime(left(session_ref, 8), '%Y%m%d') AS DATE),
+                       CAST({start} AS DATE))""",
     }
     select = ", ".join(
         f"CAST({exprs.get(n, 'NULL')} AS {t}) AS {n}"
         for n, t in TABLES["reception_session"].columns
     )
     temp = f"_chat_sess_{tag}"
+    # Start and end times are text until here (one format per file): parsed once per session.
     ctx.con.execute(
-        f"""CREATE TEMP TABLE {temp} AS SELECT {select}, min(__row) AS _row FROM {cl}
-            WHERE session_ref IS NOT NULL GROUP BY session_ref"""
+        f"""CREATE TEMP TABLE {temp} AS SELECT {select}, _row FROM (
+                SELECT session_ref, max(buyer_nick) AS buyer_nick, max(agent) AS agent,
+                    min(start_time) AS start_time, max(end_time) AS end_time,
+                    max(seller_first) AS seller_first, max(unreplied) AS unreplied,
+                    min(local_ts) AS first_msg, max(local_ts) AS last_msg, min(__row) AS _row
+                FROM {cl} WHERE session_ref IS NOT NULL GROUP BY session_ref)"""
     )
     return Staged("reception_session", temp)
 
 
 def stage_reception(
     ctx: ImportContext,
-    raw_sql: str,
+    cl: str,
     names: Mapping[str, str],
     *,
     adapter: str,
     source: str,
     sheet: str | None = None,
-    clean: Callable[[Field], str] = light_clean,
 ) -> ParseResult:
-    """Clean, quarantine and stage reception rows (columns named like :data:`FIELDS`).
+    """Quarantine and stage reception rows from ``cl``, a :func:`cleaned_select` in parentheses.
 
     Rows with a NULL ``__row`` are sessions without messages (bundle shape).
     ``names`` maps each canonical field to the column name the file used, for messages.
     """
     con = ctx.con
     tag = new_tag("rcp")
-    cl = f"_chat_rcl_{tag}"
-    con.execute(f"CREATE TEMP TABLE {cl} AS {_cleaned_sql(ctx, raw_sql, clean)}")
     result = ParseResult(adapter)
     result.rows_read = scalar_int(con, f"SELECT count(*) FROM {cl} WHERE __row IS NOT NULL")
     result.quarantined = _quarantine(ctx, cl, names, source, sheet)
+    if result.rows_read and result.quarantined == result.rows_read:
+        _refuse_without_times(con, cl, source, names["sent"])
     sessions = _stage_sessions(ctx, cl, tag)
     staff = resolve_staff(
         ctx,
@@ -204,6 +221,7 @@ def stage_reception(
                    local_ts, text, msg_id FROM {cl} WHERE __row IS NOT NULL AND local_ts IS NOT NULL""",
         staff.map_table,
         tag,
+        result.rows_read - result.quarantined,
     )
     result.duplicates = messages.duplicates
     result.staged = [messages.staged, sessions, *staff.staged]
@@ -215,6 +233,22 @@ def stage_reception(
     )
     result.latest_ts = latest if isinstance(latest, dt.datetime) else None
     return result
+
+
+def _refuse_without_times(
+    con: duckdb.DuckDBPyConnection, cl: str, source: str, column: str
+) -> None:
+    """A file whose messages all lack a send time is missing the column, not a few values."""
+    if scalar_int(con, f"SELECT count(sent) FROM {cl}"):
+        return
+    raise FileRefused(
+        source,
+        "missing_column",
+        f"所有消息都缺少发送时间「{column}」（识别为{LABEL}）",
+        row=1,
+        column=column,
+        hint=f"请导出包含「{column}」字段的完整接待明细",
+    )
 
 
 class ReceptionSheetAdapter(TabularAdapter):
@@ -230,24 +264,19 @@ class ReceptionSheetAdapter(TabularAdapter):
     def stage(self, ctx: ImportContext, raw: RawTable) -> ParseResult:
         columns = resolve_columns(self, raw)
         view = f"_chat_sheet_{new_tag('sheet')}"
+        select = ", ".join(
+            f"{columns[f.name][0]} AS {f.name}"
+            if f.name in columns
+            else f"NULL::VARCHAR AS {f.name}"
+            for f in FIELDS
+        )
+        names = {name: header for name, (_, header) in columns.items()}
+        names["agent"] = names.get("account_nick", names.get("psn_nick", "accountNick"))
         ctx.con.register(view, raw.table)
         try:
-            select = ", ".join(
-                f"{columns[f.name][0]} AS {f.name}"
-                if f.name in columns
-                else f"NULL::VARCHAR AS {f.name}"
-                for f in FIELDS
-            )
-            names = {name: header for name, (_, header) in columns.items()}
-            names["agent"] = names.get("account_nick", names.get("psn_nick", "accountNick"))
+            cl = cleaned_select(ctx, f"SELECT __row, {select} FROM {view}", sheet_clean)
             return stage_reception(
-                ctx,
-                f"SELECT __row, {select} FROM {view}",
-                names,
-                adapter=self.NAME,
-                source=raw.source,
-                sheet=raw.sheet,
-                clean=sheet_clean,
+                ctx, f"({cl})", names, adapter=self.NAME, source=raw.source, sheet=raw.sheet
             )
         finally:
             ctx.con.unregister(view)

@@ -6,8 +6,9 @@ it, so when the file is ``<prefix>[ … ]<closers>`` the array alone is handed t
 top-level array (``format='array'``), which it streams record by record. Anything else
 (extra keys after the array, say) falls back to reading the whole object.
 
-Reading runs on a cursor (a second connection to the same database), so a malformed file
-raises there and never aborts the import's transaction before the file is refused.
+Reading runs on a cursor (a second connection to the same database) into an attached
+in-memory scratch database, so a malformed file raises there and never aborts the import's
+transaction, and the import reads the parsed rows from native DuckDB tables.
 """
 
 from __future__ import annotations
@@ -21,9 +22,6 @@ from enum import StrEnum
 from pathlib import Path
 
 import duckdb
-import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from shopkpi.errors import FileRefused
 from shopkpi.ingest.adapters.chat_common import new_tag
@@ -33,14 +31,18 @@ from shopkpi.ingest.adapters.reception import (
     LABEL,
     MESSAGE_KEYS,
     SESSION_KEYS,
+    cleaned_select,
+    light_clean,
     stage_reception,
 )
 from shopkpi.ingest.base import DocumentAdapter, ImportContext, ParseResult
 from shopkpi.ingest.reader import SourceFile
-from shopkpi.warehouse.db import scalar
+from shopkpi.warehouse.db import scalar, scalar_int
+from shopkpi.warehouse.macros import MACROS
 
 _HINT = "请重新下载或重新导出完整的接待明细 JSON 文件"
 _BYTE = re.compile(r"at byte (\d+)")
+SCRATCH = "shopkpi_scratch"
 
 
 class Shape(StrEnum):
@@ -141,34 +143,64 @@ def _temp_dir(ctx: ImportContext) -> str | None:
     return str(path)
 
 
-def read_records(ctx: ImportContext, src: SourceFile, shape: Shape) -> pa.Table:
-    """Every record (message row or session) as struct column ``r``, in file order."""
-    payload = _Payload(ctx, src)
-    cursor = ctx.con.cursor()
-    try:
-        span = array_span(payload.data, shape)
-        if span is not None:
-            sql = f"SELECT r FROM read_json(?, format='array', records=false, columns={{r: '{_RECORD[shape]}'}})"
-            try:
-                return cursor.sql(sql, params=[payload.path_for(*span)]).to_arrow_table()
-            except duckdb.Error as exc:
-                if span == (0, len(payload.data)) or "transform error" in str(exc):
-                    raise _refused(src, exc, payload.data, span[0]) from exc
-        holder = (
-            f"data: 'STRUCT(dataSource {_ROW}[])', dataSource: '{_ROW}[]'"
-            if shape is Shape.rows
-            else f"sessions: '{_SESSION}[]'"
-        )
-        items = "coalesce(data.dataSource, dataSource)" if shape is Shape.rows else "sessions"
-        sql = f"""SELECT unnest({items}) AS r FROM read_json(?, format='unstructured',
-                  records=true, maximum_object_size={len(payload.data) + 1}, columns={{{holder}}})"""
+class _Scratch:
+    """A cursor and tables in an in-memory database attached beside the warehouse.
+
+    The cursor is a second connection: a read error there leaves the import's transaction
+    usable (so the file can be refused cleanly), and its tables are visible to the import.
+    """
+
+    def __init__(self, ctx: ImportContext) -> None:
+        self.cursor = ctx.con.cursor()
+        for macro in MACROS:
+            self.cursor.execute(macro)
+        self.cursor.execute(f"ATTACH IF NOT EXISTS ':memory:' AS {SCRATCH}")
+        self.tables: list[str] = []
+
+    def table(self, name: str) -> str:
+        self.tables.append(f"{SCRATCH}.{name}_{new_tag('t')}")
+        return self.tables[-1]
+
+    def drop(self, table: str) -> None:
+        self.cursor.execute(f"DROP TABLE IF EXISTS {table}")
+
+    def close(self) -> None:
+        for table in self.tables:
+            with suppress(duckdb.Error):
+                self.drop(table)
+        self.cursor.close()
+
+
+def load_records(
+    cursor: duckdb.DuckDBPyConnection, src: SourceFile, payload: _Payload, shape: Shape, table: str
+) -> None:
+    """``table`` (column ``r``): every record (message row or session), in file order."""
+    span = array_span(payload.data, shape)
+    if span is not None:
+        fast = f"read_json(?, format='array', records=false, columns={{r: '{_RECORD[shape]}'}})"
         try:
-            return cursor.sql(sql, params=[payload.path_for(0, len(payload.data))]).to_arrow_table()
+            cursor.execute(
+                f"CREATE TABLE {table} AS SELECT r FROM {fast}", [payload.path_for(*span)]
+            )
+            return
         except duckdb.Error as exc:
-            raise _refused(src, exc, payload.data, 0) from exc
-    finally:
-        cursor.close()
-        payload.close()
+            if span == (0, len(payload.data)) or "transform error" in str(exc):
+                raise _refused(src, exc, payload.data, span[0]) from exc
+    holder = (
+        f"data: 'STRUCT(dataSource {_ROW}[])', dataSource: '{_ROW}[]'"
+        if shape is Shape.rows
+        else f"sessions: '{_SESSION}[]'"
+    )
+    items = "coalesce(data.dataSource, dataSource)" if shape is Shape.rows else "sessions"
+    whole = f"""read_json(?, format='unstructured', records=true,
+                maximum_object_size={len(payload.data) + 1}, columns={{{holder}}})"""
+    try:
+        cursor.execute(
+            f"CREATE TABLE {table} AS SELECT unnest({items}) AS r FROM {whole}",
+            [payload.path_for(0, len(payload.data))],
+        )
+    except duckdb.Error as exc:
+        raise _refused(src, exc, payload.data, 0) from exc
 
 
 def _refused(src: SourceFile, exc: duckdb.Error, data: bytes, offset: int) -> FileRefused:
@@ -192,22 +224,15 @@ def _refused(src: SourceFile, exc: duckdb.Error, data: bytes, offset: int) -> Fi
     )
 
 
-def _with_rows(records: pa.Table, shape: Shape) -> pa.Table:
-    """Add ``__row`` (rows) or ``__base`` (bundle: messages before this session)."""
-    n = records.num_rows
-    if shape is Shape.rows:
-        return records.append_column("__row", pa.array(np.arange(1, n + 1, dtype=np.int64)))
-    messages = pc.struct_field(records.column("r"), "messages")
-    lengths = pc.fill_null(pc.list_value_length(messages), 0).to_numpy(zero_copy_only=False)
-    base = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64) if n else lengths
-    return records.append_column("__base", pa.array(base, pa.int64()))
+def flatten_sql(records: str, shape: Shape) -> str:
+    """The reception relation (canonical string columns + ``__row``) from the records.
 
-
-def _raw_sql(view: str, shape: Shape) -> str:
-    """Flatten registered records into the reception relation (canonical string columns)."""
+    ``__row`` is the message's position in the file's message list; a bundle session with
+    no messages yields one row with a NULL ``__row`` so that the session still lands.
+    """
     if shape is Shape.rows:
         cols = ", ".join(f'r."{JSON_NAMES[f.name]}" AS {f.name}' for f in FIELDS)
-        return f"SELECT __row, {cols} FROM {view}"
+        return f"SELECT rowid + 1 AS __row, {cols} FROM {records}"
     session = ", ".join(
         f'coalesce(r.meta."{JSON_NAMES[f.name]}", r."{JSON_NAMES[f.name]}") AS {f.name}'
         for f in FIELDS[: len(SESSION_KEYS)]
@@ -216,12 +241,17 @@ def _raw_sql(view: str, shape: Shape) -> str:
         f'm."{JSON_NAMES[f.name]}" AS {f.name}' for f in FIELDS[len(SESSION_KEYS) :]
     )
     return f"""
-        SELECT __base + i AS __row, {session}, {message} FROM (
-            SELECT __base, r,
+        WITH s AS (
+            SELECT r, coalesce(sum(len(r.messages)) OVER (ORDER BY rowid
+                ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS base
+            FROM {records}
+        )
+        SELECT base + i AS __row, {session}, {message} FROM (
+            SELECT base, r,
                 unnest(CASE WHEN len(r.messages) > 0 THEN r.messages ELSE [NULL] END) AS m,
                 unnest(CASE WHEN len(r.messages) > 0 THEN range(1, len(r.messages) + 1)
                        ELSE [NULL] END) AS i
-            FROM {view})"""
+            FROM s)"""
 
 
 class ReceptionJsonAdapter(DocumentAdapter):
@@ -240,20 +270,23 @@ class ReceptionJsonAdapter(DocumentAdapter):
             raise FileRefused(
                 src.display_name, "unknown_format", "JSON 结构不是已知的接待明细格式", row=1
             )
-        records = _with_rows(read_records(ctx, src, shape), shape)
-        if records.num_rows == 0:
-            raise FileRefused(
-                src.display_name,
-                "empty",
-                "JSON 里没有任何接待记录",
-                hint="请确认导出的时间范围内有数据",
-            )
-        view = f"_chat_json_{new_tag('json')}"
-        ctx.con.register(view, records)
+        scratch, payload = _Scratch(ctx), _Payload(ctx, src)
         try:
+            records = scratch.table("records")
+            load_records(scratch.cursor, src, payload, shape, records)
+            payload.close()
+            if not scalar_int(ctx.con, f"SELECT count(*) FROM {records}"):
+                raise FileRefused(
+                    src.display_name,
+                    "empty",
+                    "JSON 里没有任何接待记录",
+                    hint="请确认导出的时间范围内有数据",
+                )
+            cl = cleaned_select(ctx, flatten_sql(records, shape), light_clean)
             names = {**JSON_NAMES, "agent": JSON_NAMES["account_nick"]}
             return stage_reception(
-                ctx, _raw_sql(view, shape), names, adapter=self.NAME, source=src.display_name
+                ctx, f"({cl})", names, adapter=self.NAME, source=src.display_name
             )
         finally:
-            ctx.con.unregister(view)
+            payload.close()
+            scratch.close()
