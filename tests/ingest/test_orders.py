@@ -67,7 +67,11 @@ def test_classic_gbk_csv_with_quirks(ws: Workspace, write_file) -> None:
     assert first[4] == "paid"
     assert second[0] == "1930679858170648"
     assert second[1] == "t**8"
-    assert (second[5], second[6], second[7]) == (Decimal("128.00"), Decimal("10.00"), Decimal("138.00"))
+    assert (second[5], second[6], second[7]) == (
+        Decimal("128.00"),
+        Decimal("10.00"),
+        Decimal("138.00"),
+    )
     assert second[8] == "连衣裙，腰带"
     assert second[9] == "YT123"
     assert str(second[10]) == "2026-11-10"

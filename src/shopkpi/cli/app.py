@@ -148,13 +148,25 @@ def quarantine(
 
 
 IMPORT_LOG_LABELS = {
-    "file_name": "文件", "adapter": "格式", "status": "状态", "rows_read": "读取",
-    "accepted": "接受", "quarantined": "隔离", "duplicates": "重复", "stale": "过期",
-    "overwritten": "覆盖", "finished_at": "完成时间 (UTC)", "message": "说明",
+    "file_name": "文件",
+    "adapter": "格式",
+    "status": "状态",
+    "rows_read": "读取",
+    "accepted": "接受",
+    "quarantined": "隔离",
+    "duplicates": "重复",
+    "stale": "过期",
+    "overwritten": "覆盖",
+    "finished_at": "完成时间 (UTC)",
+    "message": "说明",
 }
 QUARANTINE_LABELS = {
-    "file_name": "文件", "sheet": "工作表", "row_number": "行", "column_name": "列",
-    "reason": "原因", "raw": "原始行",
+    "file_name": "文件",
+    "sheet": "工作表",
+    "row_number": "行",
+    "column_name": "列",
+    "reason": "原因",
+    "raw": "原始行",
 }
 
 
