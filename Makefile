@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test lint typecheck pytest bench clean
+.PHONY: demo test lint typecheck pytest bench docs clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,8 +19,8 @@ demo: $(BIN)/.installed
 test: $(BIN)/.installed lint typecheck pytest
 
 lint:
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/ruff format --check src tests benchmarks scripts
 
 typecheck:
 	$(BIN)/mypy src
@@ -35,3 +35,8 @@ bench: $(BIN)/.installed
 
 clean:
 	rm -rf $(VENV) demo .pytest_cache .mypy_cache .ruff_cache
+
+## make docs: regenerate docs/cli.md and the format table in docs/ingest.md
+docs: $(BIN)/.installed
+	$(BIN)/python -m shopkpi.cli.docs > docs/cli.md
+	$(BIN)/python scripts/update_format_docs.py

@@ -61,6 +61,10 @@ SELLER_FIRST = {"客服主动跟进": True, "客服发起": True, "卖家发起"
 UNREPLIED = {"未回复": True, "已回复": False}
 _MESSAGE_TS = "%Y-%m-%d %H:%M:%S.%g"  # gmtCreated
 _SESSION_TS = "%Y-%m-%d %H:%M:%S"  # startTime / endTime
+LOCAL_FORMATS = (
+    "['%Y-%m-%d %H:%M:%S', '%Y/%m/%d %H:%M:%S', '%Y-%m-%d %H:%M:%S.%g', '%Y-%m-%d %H:%M:%S.%f',"
+    " '%Y/%m/%d %H:%M', '%Y-%m-%d %H:%M', '%Y-%m-%dT%H:%M:%S', '%Y-%m-%dT%H:%M:%S.%g']"
+)
 
 
 def light_clean(f: Field) -> str:
@@ -83,9 +87,12 @@ def _flag(col: str, values: Mapping[str, bool]) -> str:
 
 
 def _ts(col: str, fast: str) -> str:
-    """Local timestamp: the platform's own format first, every other export style after."""
-    # The CASE keeps the slow macro off rows the fast format already parsed.
-    return f"coalesce(try_strptime({col}, {q(fast)}), CASE WHEN {col} IS NOT NULL THEN sk_ts_local({col}) END)"
+    """Local timestamp: the platform's own format first, other export styles after.
+
+    Plain ``try_strptime`` (not the ``sk_ts_local`` macro, whose casts can raise): DuckDB
+    then prunes it from queries that do not read it.
+    """
+    return f"coalesce(try_strptime({col}, {q(fast)}), try_strptime({col}, {LOCAL_FORMATS}))"
 
 
 def cleaned_select(ctx: ImportContext, raw_sql: str, clean: Callable[[Field], str]) -> str:

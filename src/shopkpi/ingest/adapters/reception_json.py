@@ -224,7 +224,16 @@ def _refused(src: SourceFile, exc: duckdb.Error, data: bytes, offset: int) -> Fi
     )
 
 
-def flatten_sql(records: str, shape: Shape) -> str:
+def add_bases(cursor: duckdb.DuckDBPyConnection, records: str, bases: str) -> None:
+    """``bases``: for each bundle session (by rowid), how many messages come before it."""
+    cursor.execute(
+        f"""CREATE TABLE {bases} AS SELECT rowid AS rid, coalesce(sum(len(r.messages))
+                OVER (ORDER BY rowid ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS base
+            FROM {records}"""
+    )
+
+
+def flatten_sql(records: str, shape: Shape, bases: str = "") -> str:
     """The reception relation (canonical string columns + ``__row``) from the records.
 
     ``__row`` is the message's position in the file's message list; a bundle session with
@@ -241,17 +250,12 @@ def flatten_sql(records: str, shape: Shape) -> str:
         f'm."{JSON_NAMES[f.name]}" AS {f.name}' for f in FIELDS[len(SESSION_KEYS) :]
     )
     return f"""
-        WITH s AS (
-            SELECT r, coalesce(sum(len(r.messages)) OVER (ORDER BY rowid
-                ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS base
-            FROM {records}
-        )
         SELECT base + i AS __row, {session}, {message} FROM (
-            SELECT base, r,
-                unnest(CASE WHEN len(r.messages) > 0 THEN r.messages ELSE [NULL] END) AS m,
-                unnest(CASE WHEN len(r.messages) > 0 THEN range(1, len(r.messages) + 1)
+            SELECT b.base, s.r,
+                unnest(CASE WHEN len(s.r.messages) > 0 THEN s.r.messages ELSE [NULL] END) AS m,
+                unnest(CASE WHEN len(s.r.messages) > 0 THEN range(1, len(s.r.messages) + 1)
                        ELSE [NULL] END) AS i
-            FROM s)"""
+            FROM {records} s JOIN {bases} b ON b.rid = s.rowid)"""
 
 
 class ReceptionJsonAdapter(DocumentAdapter):
@@ -272,9 +276,12 @@ class ReceptionJsonAdapter(DocumentAdapter):
             )
         scratch, payload = _Scratch(ctx), _Payload(ctx, src)
         try:
-            records = scratch.table("records")
+            records, bases = scratch.table("records"), scratch.table("bases")
             load_records(scratch.cursor, src, payload, shape, records)
             payload.close()
+            if shape is Shape.bundle:
+                add_bases(scratch.cursor, records, bases)
+            # Only now may the import's transaction look: it sees scratch as of its first read.
             if not scalar_int(ctx.con, f"SELECT count(*) FROM {records}"):
                 raise FileRefused(
                     src.display_name,
@@ -282,7 +289,7 @@ class ReceptionJsonAdapter(DocumentAdapter):
                     "JSON 里没有任何接待记录",
                     hint="请确认导出的时间范围内有数据",
                 )
-            cl = cleaned_select(ctx, flatten_sql(records, shape), light_clean)
+            cl = cleaned_select(ctx, flatten_sql(records, shape, bases), light_clean)
             names = {**JSON_NAMES, "agent": JSON_NAMES["account_nick"]}
             return stage_reception(
                 ctx, f"({cl})", names, adapter=self.NAME, source=src.display_name
