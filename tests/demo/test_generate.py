@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import random
+import zipfile
 from pathlib import Path
 
 from shopkpi.demo import DemoFiles, DemoOptions, generate_demo
-from shopkpi.demo.generate import ORDER_REPORT
+from shopkpi.demo.generate import ORDER_REPORT, QIANNIU_WORKBOOK
 
 TINY = DemoOptions(staff=5, days=6, scale=0.3, seed=3)
 
@@ -22,6 +23,10 @@ def test_same_seed_gives_identical_files(tmp_path: Path) -> None:
     assert _contents(first) == _contents(second)
     assert first.stats == second.stats
     assert {p.name for p in (tmp_path / "a").iterdir()} == set(_contents(first))
+    [workbook] = first.by_kind(QIANNIU_WORKBOOK)  # xlsx metadata carries no wall clock
+    with zipfile.ZipFile(workbook.path) as book:
+        core = book.read("docProps/core.xml").decode()
+    assert '<dcterms:created xsi:type="dcterms:W3CDTF">2026-01-01T00:00:00Z' in core
 
 
 def test_other_seed_gives_other_shop(tmp_path: Path) -> None:

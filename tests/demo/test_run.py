@@ -8,9 +8,17 @@ import pytest
 from typer.testing import CliRunner
 
 from shopkpi.cli.app import app
-from shopkpi.demo import DemoError, DemoOptions, build_demo
+from shopkpi.demo import DemoError, DemoOptions, build_demo, generate_demo
+from shopkpi.demo.generate import ITEM_REPORT, ORDER_REPORT, PEOPLE_KINDS, QIANNIU_WORKBOOK
+from shopkpi.demo.history import simulate
+from shopkpi.demo.run import DemoRun
+from shopkpi.demo.snapshot import line_status, order_state, refunds_by_order
+from shopkpi.ingest.adapters.orders import ORDER_STATUS
+from shopkpi.workspace import Workspace
 
 E2E = DemoOptions(staff=6, days=10, scale=0.2)
+ORDER_KINDS = (ORDER_REPORT, ITEM_REPORT, QIANNIU_WORKBOOK)
+Statuses = tuple[dict[str, str], dict[str, str]]
 
 
 @pytest.fixture(scope="module")
@@ -18,13 +26,41 @@ def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("e2e") / "demo"
 
 
-def test_every_file_imports(demo_dir: Path) -> None:
-    run = build_demo(demo_dir, E2E)
+@pytest.fixture(scope="module")
+def first_run(demo_dir: Path) -> DemoRun:
+    return build_demo(demo_dir, E2E)
+
+
+def final_statuses(options: DemoOptions) -> Statuses:
+    """Canonical order and line statuses as of the final export, from the simulation."""
+    history = simulate(options)
+    refunds = refunds_by_order(history.refunds)
+    end = history.final_export
+    orders, lines = {}, {}
+    for order in history.orders:
+        mine = refunds.get(order.order_id, [])
+        state = order_state(order, mine, end)
+        orders[order.order_id] = ORDER_STATUS[state.status]
+        for line in order.lines:
+            lines[line.line_id] = ORDER_STATUS[line_status(line, state, mine, end)]
+    return orders, lines
+
+
+def warehouse_statuses(ws: Workspace) -> Statuses:
+    con = ws.warehouse.con
+    orders = dict(con.execute("SELECT order_id, status FROM orders").fetchall())
+    lines = dict(con.execute("SELECT line_id, status FROM order_line").fetchall())
+    return orders, lines
+
+
+def test_every_file_imports(first_run: DemoRun) -> None:
+    run = first_run
     assert run.refused == []
-    assert all(r.status == "ok" and r.quarantined == 0 for r in run.results)
+    assert all(r.status == "ok" and r.quarantined == 0 and r.stale == 0 for r in run.results)
     assert len(run.results) == len(run.files.files)
     for table in ("staff", "staff_account", "orders", "order_line", "chat_message", "shift"):
         assert run.counts[table] > 0, table
+    assert run.counts["shipment"] > 0
     assert run.counts["staff"] == E2E.staff  # the roster, not auto-created accounts
     assert {r.adapter for r in run.results} >= {
         "roster",
@@ -33,10 +69,37 @@ def test_every_file_imports(demo_dir: Path) -> None:
         "reception_json",
         "qianniu_chat_text",
         "service_eval",
+        "order_report+sales_detail+shipment_report",  # the 千牛 workbook, all three sheets
     }
 
 
-def test_rerun_changes_nothing(demo_dir: Path) -> None:
+def test_warehouse_ends_at_the_final_statuses(demo_dir: Path, first_run: DemoRun) -> None:
+    orders, lines = final_statuses(E2E)
+    assert first_run.counts["orders"] == len(orders)
+    assert first_run.counts["order_line"] == len(lines)  # CSV and workbook lines share keys
+    ws = Workspace(demo_dir)
+    try:
+        assert warehouse_statuses(ws) == (orders, lines)
+    finally:
+        ws.close()
+
+
+def test_import_order_does_not_matter(tmp_path: Path) -> None:
+    """Newest export first: the older CSVs are stale and change nothing."""
+    ws = Workspace.init(tmp_path / "ws", shop_id="demo", shop_name="示例旗舰店")
+    try:
+        files = generate_demo(ws.root / "inbox", E2E)
+        ws.ingest([f.path for f in files.files if f.kind in PEOPLE_KINDS])
+        order_files = [f.path for f in files.files if f.kind in ORDER_KINDS]
+        results = [ws.ingestor.ingest_path(p) for p in reversed(order_files)]
+        assert all(r.status == "ok" and r.quarantined == 0 for r in results)
+        assert all(r.stale > 0 for r in results[1:])
+        assert warehouse_statuses(ws) == final_statuses(E2E)
+    finally:
+        ws.close()
+
+
+def test_rerun_changes_nothing(demo_dir: Path, first_run: DemoRun) -> None:
     run = build_demo(demo_dir, E2E)
     assert {r.status for r in run.results} == {"skipped"}
 

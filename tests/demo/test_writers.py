@@ -7,6 +7,7 @@ import io
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 from python_calamine import CalamineWorkbook
 
@@ -16,12 +17,14 @@ from shopkpi.demo.generate import (
     EVALUATIONS,
     ITEM_REPORT,
     ORDER_REPORT,
+    QIANNIU_WORKBOOK,
     RECEPTION,
     REFUND_REPORT,
     ROSTER,
     SHIFTS,
     TARGETS,
 )
+from shopkpi.demo.writers import item_report
 from shopkpi.demo.writers.order_report import CLASSIC_HEADER, NEWER_COLUMNS
 from tests.demo.conftest import only
 
@@ -32,6 +35,7 @@ STATUSES = {
     "交易成功",
     "交易关闭",
 }
+TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d")
 TRAILING_SPACE = ["收货地址 ", "联系电话 ", "订单付款时间 ", "宝贝标题 ", "宝贝种类 ", "物流单号 "]
 
 
@@ -83,6 +87,64 @@ def test_item_report_is_line_level(small_files: DemoFiles) -> None:
     assert any(re.fullmatch(r"颜色分类:[^;]+;尺码:(S|M|L|XL|XXL)", r[props]) for r in body)
     orders = [r[1] for r in body]
     assert len(set(orders)) < len(orders)  # multi-line orders share 主订单编号
+
+
+def sheets(path: Path) -> dict[str, list[list[Any]]]:
+    book = CalamineWorkbook.from_path(str(path))
+    return {name: book.get_sheet_by_name(name).to_python() for name in book.sheet_names}
+
+
+def test_qianniu_workbook_has_three_sheets_with_new_names(small_files: DemoFiles) -> None:
+    path = only(small_files, QIANNIU_WORKBOOK)
+    assert re.fullmatch(r"千牛订单导出_\d{12}\.xlsx", path.name)
+    book = sheets(path)
+    assert list(book) == ["订单报表", "销售明细", "发货报表"]
+    header, body = book["订单报表"][0], book["订单报表"][1:]
+    assert {"买家实付金额", "确认收货打款金额", "发货时间", "确认收货时间", "商家备注"} <= set(
+        header
+    )
+    assert "买家实际支付金额" not in header and all(h == h.strip() for h in header)
+    column = {name: i for i, name in enumerate(header)}
+    assert all(re.fullmatch(r"\d{16,19}", row[0]) for row in body)  # text cells: every digit
+    assert {row[column["订单状态"]] for row in body} == STATUSES
+    assert all(TIMESTAMP.fullmatch(str(row[column["订单创建时间"]])) for row in body)
+    assert all(isinstance(row[column["买家实付金额"]], float) for row in body)
+    assert any(row[column["确认收货打款金额"]] for row in body)
+    assert book["销售明细"][0] == list(item_report.HEADER)  # 子订单编号 and 主订单编号
+
+
+def test_qianniu_shipment_sheet_lists_shipped_orders(small_files: DemoFiles) -> None:
+    book = sheets(only(small_files, QIANNIU_WORKBOOK))
+    header, body = book["发货报表"][0], book["发货报表"][1:]
+    assert {"订单编号", "物流单号", "物流公司", "发货时间", "收货地址"} <= set(header)
+    assert not {"买家实付金额", "买家应付货款", "买家应付邮费"} & set(header)  # not an order report
+    column = {name: i for i, name in enumerate(header)}
+    assert body and all(row[column["物流单号"]] and row[column["物流公司"]] for row in body)
+    assert all(TIMESTAMP.fullmatch(str(row[column["发货时间"]])) for row in body)
+    assert all(re.match(r"\S+ \S+ \S+ ", str(row[column["收货地址"]])) for row in body)
+    orders = book["订单报表"]
+    shipped_at = orders[0].index("发货时间")
+    assert len(body) == sum(1 for row in orders[1:] if row[shipped_at])
+
+
+def test_qianniu_workbook_is_the_latest_export(small_files: DemoFiles) -> None:
+    """The shop switched to the workbook for the final export: it is newer than every CSV."""
+    workbook = only(small_files, QIANNIU_WORKBOOK)
+    csvs = [f.path for f in small_files.by_kind(ORDER_REPORT) + small_files.by_kind(ITEM_REPORT)]
+    stamp = re.compile(r"\d{12}")
+    newest_csv = max(stamp.findall(p.name)[0] for p in csvs)
+    assert stamp.findall(workbook.name)[0] > newest_csv
+    last_csv = gbk_rows(small_files.by_kind(ORDER_REPORT)[-1].path)
+    before = {row[0].strip('="'): row[10] for row in last_csv[1:]}
+    orders = sheets(workbook)["订单报表"]
+    status = orders[0].index("订单状态")
+    after = {str(row[0]): row[status] for row in orders[1:]}
+    assert set(before) < set(after)
+    changed = {(before[k], after[k]) for k in before if before[k] != after[k]}
+    assert changed and all(b != "交易成功" for b, _ in changed)  # success never goes back
+    csv_lines = {row[0] for row in gbk_rows(only(small_files, ITEM_REPORT))[1:]}
+    book_lines = {f'="{row[0]}"' for row in sheets(workbook)["销售明细"][1:]}
+    assert csv_lines < book_lines  # same 子订单编号 keys: lines update, never duplicate
 
 
 def test_refund_report_has_both_stages_and_kinds(small_files: DemoFiles) -> None:

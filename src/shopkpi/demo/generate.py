@@ -12,6 +12,7 @@ from shopkpi.demo.writers import (
     chat_text,
     item_report,
     order_report,
+    qianniu_workbook,
     reception,
     refund_report,
     sheets,
@@ -20,6 +21,7 @@ from shopkpi.demo.writers import (
 
 ORDER_REPORT = "订单报表"
 ITEM_REPORT = "销售明细"
+QIANNIU_WORKBOOK = "千牛订单导出"
 REFUND_REPORT = "退款报表"
 RECEPTION = "接待明细"
 CHAT_TEXT = "千牛聊天记录"
@@ -55,15 +57,22 @@ def _people_files(folder: Path, history: ShopHistory) -> list[DemoFile]:
 
 
 def _order_files(folder: Path, history: ShopHistory) -> list[DemoFile]:
-    """Order reports mid-period (classic columns) and at the end (newer columns appended)."""
+    """Classic CSVs mid-period and the day before the end, then the final 千牛 workbook.
+
+    Each export is pulled later than the one before, so importing all of them leaves every
+    order at its final status (the newer export wins) whatever the import order.
+    """
     files = []
     if history.mid_export is not None:
         files.append(
             DemoFile(ORDER_REPORT, *order_report.write(folder, history, history.mid_export, False))
         )
+    last_csv = history.csv_export
+    if last_csv is not None and any(o.created_at <= last_csv for o in history.orders):
+        files.append(DemoFile(ORDER_REPORT, *order_report.write(folder, history, last_csv, True)))
+        files.append(DemoFile(ITEM_REPORT, *item_report.write(folder, history, last_csv)))
     end = history.final_export
-    files.append(DemoFile(ORDER_REPORT, *order_report.write(folder, history, end, True)))
-    files.append(DemoFile(ITEM_REPORT, *item_report.write(folder, history, end)))
+    files.append(DemoFile(QIANNIU_WORKBOOK, *qianniu_workbook.write(folder, history, end)))
     if any(r.requested_at <= end for r in history.refunds):
         files.append(DemoFile(REFUND_REPORT, *refund_report.write(folder, history, end)))
     return files

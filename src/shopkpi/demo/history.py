@@ -43,6 +43,16 @@ class ShopHistory:
         return dt.datetime.combine(self.options.end + dt.timedelta(days=1), EXPORT_TIME)
 
     @property
+    def csv_export(self) -> dt.datetime | None:
+        """The last classic CSV export, a day before the final one; None for a one-day history.
+
+        The shop then switched to the 千牛 workbook, which is the final export.
+        """
+        if self.options.days < 2:
+            return None
+        return self.final_export - dt.timedelta(days=1)
+
+    @property
     def mid_export(self) -> dt.datetime | None:
         """A mid-period order export, so that the final one updates statuses; None if too short."""
         if self.options.days < 4:

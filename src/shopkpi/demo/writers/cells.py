@@ -21,6 +21,30 @@ class Raw:
 Cell = str | Raw
 
 
+@dataclass(frozen=True)
+class Id:
+    """A long numeric id (订单编号, 子订单编号) that must stay text in every format."""
+
+    text: str
+
+
+# A typed cell, before it is rendered as CSV text or as an xlsx cell.
+Value = str | Id | Decimal | int | dt.datetime | None
+
+
+def csv_cell(value: Value) -> Cell:
+    """Render a typed cell the way the classic CSV exports write it."""
+    if value is None:
+        return ""
+    if isinstance(value, Id):
+        return excel_id(value.text)
+    if isinstance(value, Decimal):
+        return money(value)
+    if isinstance(value, dt.datetime):
+        return ts(value)
+    return str(value)
+
+
 def excel_id(value: str) -> Raw:
     """``="1930679858170647"``: how 订单报表 keeps long ids away from scientific notation."""
     return Raw(f'="{value}"')

@@ -9,7 +9,8 @@ agent's sub-account), ``sender``, ``direction`` (buyer / agent / system), ``loca
 
 The message key follows DESIGN §5: ``msgId`` when the source has one (duplicates collapse);
 otherwise a hash of shop, buyer, account, sent_at, direction, text and the message's ordinal
-among identical messages, so two identical messages sent in the same second are both kept.
+among identical messages, so two identical messages sent in the same second are both kept:
+``md5(fields)`` for the first, ``md5(md5(fields) || ':' || ordinal)`` for the later ones.
 """
 
 from __future__ import annotations
@@ -113,7 +114,7 @@ def stage_messages(
         "chat_message",
         {
             "shop_id": q(ctx.shop_id),
-            "message_id": "coalesce(o.msg_id, md5(concat_ws(':', o.h, o.ord)))",
+            "message_id": "coalesce(o.msg_id, CASE WHEN o.ord = 1 THEN o.h ELSE md5(o.h || ':' || o.ord) END)",
             "session_ref": "o.session_ref",
             "buyer_nick": "o.buyer_nick",
             "account_nick": "o.account_nick",

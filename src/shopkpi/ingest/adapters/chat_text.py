@@ -85,68 +85,89 @@ def split_lines(data: bytes) -> pa.Table:
     return pa.table({"n": numbers, "line": lines, "prev": prev, "next": nxt})
 
 
+def _ends_with_time(col: str) -> str:
+    """SQL: a cheap guard before the regexes, true for every line that ends in a time."""
+    return f"(ascii(right({col}, 1)) BETWEEN 48 AND 57 AND contains(right({col}, 6), ':'))"
+
+
 def _classified_sql(view: str) -> str:
-    """One row per line: its kind, and for event lines the nick and time text."""
+    """Meaningful lines (blank and read-state lines dropped): kind, and for events the nick,
+    time text and the account a transfer hands over to. Each regex runs only behind a guard.
+    """
     system = q("|".join(SYSTEM))
+    ends = _ends_with_time("line")
     return f"""
-        WITH x AS (
-            SELECT n, line, prev,
-                regexp_extract(line, {q(HEADER)}, ['nick', 'ts']) AS h,
-                regexp_extract(line, {q(TRANSFER)}, ['src', 'dst', 'ts']) AS t,
-                regexp_full_match(line, {q(TIME_ONLY)}) AS time_only,
-                regexp_full_match(prev, {q(NICK)}) AS prev_nick,
-                regexp_full_match(next, {q(TIME_ONLY)}) AND regexp_full_match(line, {q(NICK)}) AS nick_only
-            FROM {view}
-        )
-        SELECT n, line,
-            CASE
-                WHEN line = '' THEN 'blank'
-                WHEN line IN ({", ".join(q(s) for s in READ_STATES)}) THEN 'drop'
-                WHEN regexp_full_match(line, {q(SEPARATOR)}) THEN 'separator'
-                WHEN regexp_matches(line, {system}) THEN 'system'
-                WHEN t.ts <> '' THEN 'transfer'
-                WHEN h.ts <> '' THEN 'header'
-                WHEN time_only AND prev_nick THEN 'header'
-                WHEN nick_only THEN 'nick'
-                ELSE 'content'
-            END AS kind,
-            CASE WHEN h.ts <> '' THEN h.nick WHEN time_only AND prev_nick THEN prev END AS nick,
-            CASE WHEN t.ts <> '' THEN t.ts WHEN h.ts <> '' THEN h.ts
-                 WHEN time_only AND prev_nick THEN line END AS ts_text,
-            CASE WHEN t.ts <> '' THEN t.dst
-                 ELSE nullif(regexp_extract(line, {q(HANDOVER_TO)}, 1), '') END AS handover_to
-        FROM x"""
+        SELECT n, line, kind,
+            CASE WHEN kind = 'header' THEN coalesce(nullif(h.nick, ''), prev) END AS nick,
+            CASE kind WHEN 'transfer' THEN t.ts WHEN 'header' THEN coalesce(nullif(h.ts, ''), line)
+                END AS ts_text,
+            CASE WHEN kind = 'transfer' THEN t.dst
+                 WHEN kind = 'system' THEN nullif(regexp_extract(line, {q(HANDOVER_TO)}, 1), '')
+                 END AS handover_to
+        FROM (
+            SELECT *,
+                CASE
+                    WHEN line = '' OR line IN ({", ".join(q(s) for s in READ_STATES)}) THEN 'drop'
+                    WHEN t.ts <> '' THEN 'transfer'
+                    WHEN h.ts <> '' THEN 'header'
+                    WHEN time_only AND regexp_full_match(prev, {q(NICK)}) THEN 'header'
+                    WHEN {_ends_with_time("next")} AND regexp_full_match(next, {q(TIME_ONLY)})
+                         AND regexp_full_match(line, {q(NICK)}) THEN 'nick'
+                    WHEN regexp_full_match(line, {q(SEPARATOR)}) THEN 'separator'
+                    WHEN regexp_matches(line, {system}) THEN 'system'
+                    ELSE 'content'
+                END AS kind
+            FROM (
+                SELECT n, line, prev, next,
+                    CASE WHEN {ends} THEN regexp_extract(line, {q(HEADER)}, ['nick', 'ts']) END AS h,
+                    CASE WHEN contains(line, '-->')
+                         THEN regexp_extract(line, {q(TRANSFER)}, ['src', 'dst', 'ts']) END AS t,
+                    {ends} AND regexp_full_match(line, {q(TIME_ONLY)}) AS time_only
+                FROM {view}))
+        WHERE kind NOT IN ('drop', 'nick')"""
 
 
 def _events_sql(ctx: ImportContext, lines: str) -> str:
-    """One row per message (header, system or transfer line) with its text and parties."""
+    """One row per message (header, system or transfer line) with its text and parties.
+
+    A message's text is the run of content lines after its event line; the common
+    single-line case comes from ``lead`` and only longer runs are aggregated.
+    """
     seller = ctx.config.shop(ctx.shop_id).seller_nick
     agents = sql_list([*([seller] if seller else []), *ctx.config.session.auto_reply_senders])
     formats = "[" + ", ".join(q(f) for f in TIME_FORMATS) + "]"
+    events = "('header', 'system', 'transfer')"
     state = "PARTITION BY seg ORDER BY n"
     return f"""
         WITH s AS (
             SELECT *,
-                sum(CASE WHEN kind = 'separator' THEN 1 ELSE 0 END) OVER (ORDER BY n) AS seg,
-                max(CASE WHEN kind = 'header' THEN n END) OVER (ORDER BY n) AS owner
+                sum(CASE WHEN kind = 'separator' THEN 1 ELSE 0 END) OVER w AS seg,
+                max(CASE WHEN kind IN {events} THEN n END) OVER w AS owner,
+                lead(kind) OVER (ORDER BY n) AS k1, lead(kind, 2) OVER (ORDER BY n) AS k2,
+                lead(line) OVER (ORDER BY n) AS l1
             FROM {lines}
-        ), body AS (
-            SELECT owner, trim(string_agg(line, chr(10) ORDER BY n), chr(10)) AS text
-            FROM s WHERE kind IN ('content', 'blank') AND owner IS NOT NULL GROUP BY owner
+            WINDOW w AS (ORDER BY n ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+        ), long AS (
+            SELECT owner, string_agg(line, chr(10) ORDER BY n) AS body FROM s
+            WHERE kind = 'content' AND owner IN (
+                SELECT n FROM s WHERE kind IN {events} AND k1 = 'content' AND k2 = 'content')
+            GROUP BY owner
         ), mains AS (
             SELECT DISTINCT split_part(nick, ':', 1) AS main FROM s WHERE contains(nick, ':')
         ), e AS (
-            SELECT s.n, s.seg, s.kind, s.nick, s.ts_text, s.handover_to,
-                CASE WHEN s.kind = 'header' THEN b.text ELSE s.line END AS text,
+            SELECT s.n, s.seg, s.kind, s.nick, s.ts_text, s.handover_to, s.line AS line_text,
+                CASE WHEN s.k1 = 'content' THEN coalesce(long.body, s.l1) END AS body,
                 try_strptime(s.ts_text, {formats}) AS ts,
                 CASE WHEN s.kind <> 'header' THEN 'system'
                      WHEN contains(s.nick, ':') OR list_contains({agents}, s.nick)
                           OR m.main IS NOT NULL THEN 'agent'
                      ELSE 'buyer' END AS direction
-            FROM s LEFT JOIN body b ON b.owner = s.n LEFT JOIN mains m ON m.main = s.nick
-            WHERE s.kind IN ('header', 'system', 'transfer')
+            FROM s LEFT JOIN long ON long.owner = s.n LEFT JOIN mains m ON m.main = s.nick
+            WHERE s.kind IN {events}
         ), p AS (
             SELECT *,
+                CASE WHEN kind = 'header' THEN body
+                     ELSE concat_ws(chr(10), line_text, body) END AS text,
                 coalesce(
                     last_value(CASE WHEN direction = 'buyer' THEN nick END IGNORE NULLS) OVER w,
                     first_value(CASE WHEN direction = 'buyer' THEN nick END IGNORE NULLS) OVER f

@@ -155,8 +155,11 @@ def _quarantine(
     return scalar_int(ctx.con, f"SELECT count(*) FROM {bad}")
 
 
-def _stage_sessions(ctx: ImportContext, cl: str, tag: str) -> Staged:
-    """One reception_session row per dataId (or per buyer × agent × day without one)."""
+def _stage_sessions(ctx: ImportContext, cl: str, tag: str) -> tuple[Staged, str]:
+    """One reception_session row per dataId (or per buyer × agent × day without one).
+
+    Also returns the per-session aggregate table, whose ``days`` list feeds staff resolution.
+    """
     tz = q(ctx.timezone)
     start = f"coalesce({_ts('start_time', _SESSION_TS)}, first_msg)"
     exprs = {
@@ -177,17 +180,20 @@ def _stage_sessions(ctx: ImportContext, cl: str, tag: str) -> Staged:
         f"CAST({exprs.get(n, 'NULL')} AS {t}) AS {n}"
         for n, t in TABLES["reception_session"].columns
     )
-    temp = f"_chat_sess_{tag}"
+    agg, temp = f"_chat_sagg_{tag}", f"_chat_sess_{tag}"
     # Start and end times are text until here (one format per file): parsed once per session.
+    # ``days``: the local dates its messages fall on, for resolving staff.
     ctx.con.execute(
-        f"""CREATE TEMP TABLE {temp} AS SELECT {select}, _row FROM (
-                SELECT session_ref, max(buyer_nick) AS buyer_nick, max(agent) AS agent,
-                    min(start_time) AS start_time, max(end_time) AS end_time,
-                    max(seller_first) AS seller_first, max(unreplied) AS unreplied,
-                    min(local_ts) AS first_msg, max(local_ts) AS last_msg, min(__row) AS _row
-                FROM {cl} WHERE session_ref IS NOT NULL GROUP BY session_ref)"""
+        f"""CREATE TEMP TABLE {agg} AS
+            SELECT session_ref, max(buyer_nick) AS buyer_nick, max(agent) AS agent,
+                min(start_time) AS start_time, max(end_time) AS end_time,
+                max(seller_first) AS seller_first, max(unreplied) AS unreplied,
+                min(local_ts) AS first_msg, max(local_ts) AS last_msg, min(__row) AS _row,
+                list_distinct(list(CAST(local_ts AS DATE))) AS days
+            FROM {cl} WHERE session_ref IS NOT NULL GROUP BY session_ref"""
     )
-    return Staged("reception_session", temp)
+    ctx.con.execute(f"CREATE TEMP TABLE {temp} AS SELECT {select}, _row FROM {agg}")
+    return Staged("reception_session", temp), agg
 
 
 def stage_reception(
@@ -211,11 +217,11 @@ def stage_reception(
     result.quarantined = _quarantine(ctx, cl, names, source, sheet)
     if result.rows_read and result.quarantined == result.rows_read:
         _refuse_without_times(con, cl, source, names["sent"])
-    sessions = _stage_sessions(ctx, cl, tag)
+    sessions, agg = _stage_sessions(ctx, cl, tag)
     staff = resolve_staff(
         ctx,
         f"""SELECT account_nick, biz_date FROM {sessions.temp_table} UNION ALL
-            SELECT agent, CAST(local_ts AS DATE) FROM {cl} WHERE local_ts IS NOT NULL""",
+            SELECT agent, unnest(days) FROM {agg}""",
         tag,
     )
     con.execute(
