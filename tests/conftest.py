@@ -10,7 +10,21 @@ import pytest
 
 from shopkpi.workspace import Workspace
 
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+def _shared_data() -> Path:
+    """shared/data beside the checkout (../shared/data), or where SHOPKPI_SHARED_DATA says."""
+    candidates = [
+        os.environ.get("SHOPKPI_SHARED_DATA", ""),
+        str(Path(__file__).resolve().parents[2] / "shared" / "data"),
+        "/work/shared/data",
+    ]
+    for candidate in candidates:
+        if candidate and Path(candidate).is_dir():
+            return Path(candidate)
+    return Path(candidates[1])
+
+
+SHARED_DATA = _shared_data()
 # CI sets SHOPKPI_REQUIRE_SERVICES=1: marked tests must then run, never skip.
 REQUIRE_SERVICES = os.environ.get("SHOPKPI_REQUIRE_SERVICES") == "1"
 

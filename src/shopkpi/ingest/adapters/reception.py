@@ -143,16 +143,20 @@ def _quarantine(
         for c in ("data_id", "buyer_nick", "agent", "msg_id", "sent", "sender", "text")
         if c in names
     )
-    bad = f"{cl} WHERE __row IS NOT NULL AND local_ts IS NULL"
+    sheet_sql = q(sheet) if sheet else "NULL"
     ctx.con.execute(
-        f"""INSERT INTO quarantine SELECT {q(ctx.file_hash)}, {q(source)},
-                {q(sheet) if sheet else "NULL"}, __row, {q(column)},
+        f"""INSERT INTO quarantine SELECT {q(ctx.file_hash)}, {q(source)}, {sheet_sql}, __row,
+                {q(column)},
                 CASE WHEN sent IS NULL THEN {q(f"列「{column}」缺少发送时间")}
                      ELSE {q(f"列「{column}」无法识别的日期时间「")} || sent || '」' END,
                 CAST(json_object({pairs}) AS VARCHAR)
-            FROM {bad}"""
+            FROM {cl} WHERE __row IS NOT NULL AND local_ts IS NULL"""
     )
-    return scalar_int(ctx.con, f"SELECT count(*) FROM {bad}")
+    return scalar_int(
+        ctx.con,
+        f"""SELECT count(*) FROM quarantine WHERE file_hash = {q(ctx.file_hash)}
+            AND sheet IS NOT DISTINCT FROM {sheet_sql}""",
+    )
 
 
 def _stage_sessions(ctx: ImportContext, cl: str, tag: str) -> tuple[Staged, str]:
@@ -204,16 +208,22 @@ def stage_reception(
     adapter: str,
     source: str,
     sheet: str | None = None,
+    rows_read: int | None = None,
 ) -> ParseResult:
     """Quarantine and stage reception rows from ``cl``, a :func:`cleaned_select` in parentheses.
 
     Rows with a NULL ``__row`` are sessions without messages (bundle shape).
-    ``names`` maps each canonical field to the column name the file used, for messages.
+    ``names`` maps each canonical field to the column name the file used, for messages;
+    ``rows_read`` is the number of messages when the caller knows it already.
     """
     con = ctx.con
     tag = new_tag("rcp")
     result = ParseResult(adapter)
-    result.rows_read = scalar_int(con, f"SELECT count(*) FROM {cl} WHERE __row IS NOT NULL")
+    result.rows_read = (
+        rows_read
+        if rows_read is not None
+        else scalar_int(con, f"SELECT count(*) FROM {cl} WHERE __row IS NOT NULL")
+    )
     result.quarantined = _quarantine(ctx, cl, names, source, sheet)
     if result.rows_read and result.quarantined == result.rows_read:
         _refuse_without_times(con, cl, source, names["sent"])

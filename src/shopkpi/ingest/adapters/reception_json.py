@@ -37,8 +37,7 @@ from shopkpi.ingest.adapters.reception import (
 )
 from shopkpi.ingest.base import DocumentAdapter, ImportContext, ParseResult
 from shopkpi.ingest.reader import SourceFile
-from shopkpi.warehouse.db import scalar, scalar_int
-from shopkpi.warehouse.macros import MACROS
+from shopkpi.warehouse.db import scalar
 
 _HINT = "请重新下载或重新导出完整的接待明细 JSON 文件"
 _BYTE = re.compile(r"at byte (\d+)")
@@ -152,8 +151,6 @@ class _Scratch:
 
     def __init__(self, ctx: ImportContext) -> None:
         self.cursor = ctx.con.cursor()
-        for macro in MACROS:
-            self.cursor.execute(macro)
         self.cursor.execute(f"ATTACH IF NOT EXISTS ':memory:' AS {SCRATCH}")
         self.tables: list[str] = []
 
@@ -282,7 +279,11 @@ class ReceptionJsonAdapter(DocumentAdapter):
             if shape is Shape.bundle:
                 add_bases(scratch.cursor, records, bases)
             # Only now may the import's transaction look: it sees scratch as of its first read.
-            if not scalar_int(ctx.con, f"SELECT count(*) FROM {records}"):
+            messages = "count(*)" if shape is Shape.rows else "sum(len(r.messages))"
+            [(records_read, messages_read)] = ctx.con.execute(
+                f"SELECT count(*), coalesce({messages}, 0) FROM {records}"
+            ).fetchall()
+            if not records_read:
                 raise FileRefused(
                     src.display_name,
                     "empty",
@@ -292,7 +293,12 @@ class ReceptionJsonAdapter(DocumentAdapter):
             cl = cleaned_select(ctx, flatten_sql(records, shape, bases), light_clean)
             names = {**JSON_NAMES, "agent": JSON_NAMES["account_nick"]}
             return stage_reception(
-                ctx, f"({cl})", names, adapter=self.NAME, source=src.display_name
+                ctx,
+                f"({cl})",
+                names,
+                adapter=self.NAME,
+                source=src.display_name,
+                rows_read=int(messages_read),
             )
         finally:
             payload.close()
