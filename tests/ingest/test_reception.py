@@ -227,3 +227,20 @@ def test_xlsx_download_with_chinese_headers(ws: Workspace, tmp_path: Path) -> No
     assert rows(ws, "SELECT data_id, buyer_id FROM reception_session") == [
         (f"20261109_{XIAOMEI}_t**8", None)
     ]
+
+
+def test_page_json_read_as_a_bare_array(ws: Workspace, write_file) -> None:
+    base = {**META, "accountNick": XIAOMEI}
+    records = [
+        {**base, **msg("p1", "2026-11-09 09:05:07.000", "cntaobaot**8", "在吗")},
+        {**base, **msg("p2", "2026-11-09 09:05:09.000", "cntaobao" + XIAOMEI, "在的")},
+    ]
+    page = write_json(write_file, "page.json", {"data": {"dataSource": records}})
+    bare = write_json(write_file, "bare.json", records[::-1])  # a top-level array of rows
+    results = ws.ingest([page, bare])
+    assert [(r.status, r.accepted) for r in results] == [("ok", 2), ("ok", 2)]
+    assert results[1].unchanged == 3  # the same two messages and session
+    assert rows(ws, "SELECT message_id, direction FROM chat_message ORDER BY 1") == [
+        ("p1", "buyer"),
+        ("p2", "agent"),
+    ]

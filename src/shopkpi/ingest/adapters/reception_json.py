@@ -131,6 +131,7 @@ class _Payload:
         for name in self.temps:
             with suppress(OSError):
                 os.remove(name)
+        self.temps.clear()
 
 
 def _temp_dir(ctx: ImportContext) -> str | None:
