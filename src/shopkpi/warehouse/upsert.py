@@ -40,7 +40,7 @@ def upsert(
     table = TABLES[table_name]
     keys = list(table.key)
     data_cols = table.column_names
-    on = " AND ".join(f"e.{k} IS NOT DISTINCT FROM i.{k}" for k in keys)
+    on = _key_match(con, staged, keys)
     same = " AND ".join(f"e.{c} IS NOT DISTINCT FROM i.{c}" for c in data_cols)
     key_text = "concat_ws('|', " + ", ".join(f"CAST(i.{k} AS VARCHAR)" for k in keys) + ")"
     work = f"{staged}__cls"
@@ -49,6 +49,14 @@ def upsert(
     prev = "e._file_hash" if table.lineage else "NULL"
     stale_cond = "e._source_ts > i._source_ts" if table.lineage else "false"
     source_ts_col = ", ?::TIMESTAMP AS _source_ts" if table.lineage else ""
+    # Existing rows are read in full only when some incoming key already exists; the usual
+    # import of new data scans just the key columns of the (possibly large) table.
+    existing = (
+        f"(SELECT *, true AS __hit FROM {table_name} e WHERE EXISTS "
+        f"(SELECT 1 FROM {staged} i WHERE {on}))"
+        if _any_key_exists(con, table_name, staged, on, keys)
+        else f"(SELECT *, true AS __hit FROM {table_name} LIMIT 0)"
+    )
     # One pass: keep the last row per key in this file, then classify it against the table.
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE {work} AS
@@ -61,7 +69,7 @@ def upsert(
                         WHEN {stale_cond} THEN 'stale'
                         WHEN {same} THEN 'same'
                         ELSE 'changed' END AS __cls
-            FROM last i LEFT JOIN (SELECT *, true AS __hit FROM {table_name}) e ON {on}""",
+            FROM last i LEFT JOIN {existing} e ON {on}""",
         [source_ts] if table.lineage else [],
     )
     con.execute(f"DROP TABLE IF EXISTS {staged}")
@@ -95,6 +103,30 @@ def upsert(
         stale=int(counts.get("stale", 0)),
         same_key=total - sum(int(v) for v in counts.values()),
     )
+
+
+def _key_match(con: duckdb.DuckDBPyConnection, staged: str, keys: list[str]) -> str:
+    """Join condition on the natural key.
+
+    Plain ``=`` where the incoming key column has no NULLs (then it matches exactly what
+    IS NOT DISTINCT FROM would), because only ``=`` lets DuckDB push the incoming keys'
+    min/max into the table scan and skip row groups: on a 10M-row chat table that is
+    0.03 s instead of 0.24 s per file.
+    """
+    nulls = con.execute(
+        "SELECT " + ", ".join(f"count(*) - count({k})" for k in keys) + f" FROM {staged}"
+    ).fetchall()[0]
+    return " AND ".join(
+        f"e.{k} = i.{k}" if n == 0 else f"e.{k} IS NOT DISTINCT FROM i.{k}"
+        for k, n in zip(keys, nulls, strict=True)
+    )
+
+
+def _any_key_exists(
+    con: duckdb.DuckDBPyConnection, table_name: str, staged: str, on: str, keys: list[str]
+) -> bool:
+    incoming = f"(SELECT DISTINCT {', '.join(keys)} FROM {staged})"
+    return _scalar(con, f"SELECT count(*) FROM {table_name} e JOIN {incoming} i ON {on}") > 0
 
 
 def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> int:
