@@ -92,3 +92,23 @@ def test_qianniu_renamed_columns_utf8_bom(ws: Workspace, write_file) -> None:
     ).fetchall()[0]
     assert row[0] == Decimal("50.00") and row[1] == Decimal("45.00")
     assert str(row[2]) == "2026-11-02 02:00:00" and row[4] == "VIP"
+
+
+def test_summary_rows_and_pending_cells(ws: Workspace, write_file) -> None:
+    """均值/汇总值 rows are not data; a 延迟统计 cell is pending (NULL), not 0 and not an error."""
+    header = "订单编号,买家会员名,买家实付金额,订单状态,订单创建时间,买家应付邮费,退款金额"
+    text = "\n".join(
+        [
+            header,
+            '="5000000000000001",b1,10.00,交易成功,2026-11-01 08:00:00,0,延迟统计',
+            '="5000000000000002",b2,20.00,交易成功,2026-11-01 09:00:00,0,无退款申请',
+            "汇总值,,30.00,,,0,",
+            ",均值,15.00,,,0,",
+        ]
+    )
+    [result] = ws.ingest([write_file("orders.csv", text)])
+    assert (result.rows_read, result.accepted, result.quarantined) == (2, 2, 0)
+    refunds = ws.warehouse.con.execute(
+        "SELECT order_id, refund_amount FROM orders ORDER BY order_id"
+    ).fetchall()
+    assert refunds == [("5000000000000001", None), ("5000000000000002", Decimal("0.00"))]

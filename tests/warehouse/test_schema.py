@@ -51,3 +51,34 @@ def test_pending_migrations_apply_in_order(tmp_path: Path, monkeypatch) -> None:
     wh = Warehouse(path)
     assert wh.schema_version() == SCHEMA_VERSION + 1
     assert "promo_code" in _types(wh, "orders")
+
+
+def test_a_second_writer_gets_a_clear_message(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+    import time
+
+    import pytest
+
+    from shopkpi.warehouse.db import WarehouseBusy
+
+    path = tmp_path / "w.duckdb"
+    Warehouse(str(path)).close()
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb, time; c = duckdb.connect({str(path)!r}); print('ok', flush=True); time.sleep(30)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ok"
+        with pytest.raises(WarehouseBusy, match="另一个进程"):
+            Warehouse(str(path))
+    finally:
+        holder.kill()
+        holder.wait()
+    time.sleep(0.1)
+    Warehouse(str(path)).close()  # usable again once the other process is gone

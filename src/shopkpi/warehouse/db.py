@@ -9,8 +9,14 @@ from pathlib import Path
 
 import duckdb
 
+from shopkpi.errors import ShopkpiError
 from shopkpi.warehouse.macros import MACROS
 from shopkpi.warehouse.schema import TABLES
+
+
+class WarehouseBusy(ShopkpiError):
+    """Another process holds the warehouse file's write lock."""
+
 
 Migration = Callable[[duckdb.DuckDBPyConnection], None]
 
@@ -47,7 +53,16 @@ class Warehouse:
             config["threads"] = self.threads
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        self.con = duckdb.connect(self.path, read_only=self.read_only, config=config)
+        try:
+            self.con = duckdb.connect(self.path, read_only=self.read_only, config=config)
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower():
+                raise
+            # DuckDB allows one writing process (DESIGN §8).
+            raise WarehouseBusy(
+                f"仓库 {self.path} 正被另一个进程使用（DuckDB 只允许一个写入进程）。"
+                "请等该进程结束，或停止正在运行的 shopkpi 服务后再试"
+            ) from exc
         self.con.execute("SET TimeZone = 'UTC'")
         for macro in MACROS:
             self.con.execute(macro)
