@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e ".[dev]"
+	$(BIN)/pip install -q -e ".[dev,spark]"
 	touch $@
 
 ## make demo: create the venv, install, generate the demo shop and import it (./demo)
@@ -36,7 +36,8 @@ bench: $(BIN)/.installed
 clean:
 	rm -rf $(VENV) demo .pytest_cache .mypy_cache .ruff_cache
 
-## make docs: regenerate docs/cli.md and the format table in docs/ingest.md
+## make docs: regenerate docs/cli.md, docs/metrics.md and the format table in docs/ingest.md
 docs: $(BIN)/.installed
 	$(BIN)/python -m shopkpi.cli.docs > docs/cli.md
+	$(BIN)/python -m shopkpi.metrics.docs > docs/metrics.md
 	$(BIN)/python scripts/update_format_docs.py

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from datetime import datetime
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from shopkpi.config.loader import load_config
 from shopkpi.config.models import WorkspaceConfig
@@ -12,6 +14,13 @@ from shopkpi.config.template import render_config
 from shopkpi.errors import WorkspaceError
 from shopkpi.ingest.pipeline import ImportResult, Ingestor
 from shopkpi.warehouse.db import Warehouse
+
+if TYPE_CHECKING:
+    from shopkpi.ingest.adapters.vocab import EntityKind
+    from shopkpi.metrics.api import Shown
+    from shopkpi.metrics.compute import ComputeResult
+    from shopkpi.metrics.explain import Explanation
+    from shopkpi.metrics.report import EntityRow
 
 CONFIG_FILE = "shopkpi.yaml"
 FOLDERS = ("plans", "inbox", "archive", "mappings")
@@ -99,6 +108,40 @@ class Workspace:
                WHERE ? IS NULL OR file_name = ? ORDER BY file_name, row_number LIMIT ?""",
             [file_name, file_name, limit],
         )
+
+    def compute(self, period: str | None = None, as_of: datetime | None = None) -> ComputeResult:
+        """Rebuild the derived tables and the metric values of ``period`` (default: every
+        month with data), judged as of ``as_of`` (default: the latest event in the data)."""
+        from shopkpi.metrics.compute import compute_metrics
+
+        return compute_metrics(self.warehouse, self.config, period, as_of)
+
+    def show(
+        self,
+        period: str | None = None,
+        entity: EntityKind | None = None,
+        metrics: Sequence[str] | None = None,
+    ) -> Shown:
+        """Stored metric values of a period (default: the latest computed month)."""
+        from shopkpi.metrics.api import show
+
+        return show(self.warehouse.con, period, entity, metrics)
+
+    def explain(
+        self, staff: str, metric: str, period: str | None = None, limit: int = 200
+    ) -> Explanation:
+        """The sessions, rounds, orders and refunds behind one staff member's number."""
+        from shopkpi.metrics.api import explain_for
+
+        return explain_for(self.warehouse.con, self.config, staff, metric, period, limit)
+
+    def ranking(
+        self, period: str | None = None, by: str = "cs_sales"
+    ) -> tuple[str, list[EntityRow]]:
+        """Staff ranked by a metric (default 客服销售额) in a period."""
+        from shopkpi.metrics.api import top_staff
+
+        return top_staff(self.warehouse.con, period, by)
 
     def _rows(self, sql: str, params: list[object]) -> list[dict[str, object]]:
         cursor = self.warehouse.con.execute(sql, params)

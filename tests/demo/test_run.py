@@ -61,6 +61,7 @@ def test_every_file_imports(first_run: DemoRun) -> None:
     for table in ("staff", "staff_account", "orders", "order_line", "chat_message", "shift"):
         assert run.counts[table] > 0, table
     assert run.counts["shipment"] > 0
+    assert run.counts["platform_cs_report"] > 0
     assert run.counts["staff"] == E2E.staff  # the roster, not auto-created accounts
     assert {r.adapter for r in run.results} >= {
         "roster",
@@ -70,6 +71,7 @@ def test_every_file_imports(first_run: DemoRun) -> None:
         "qianniu_chat_text",
         "service_eval",
         "order_report+sales_detail+shipment_report",  # the 千牛 workbook, all three sheets
+        "platform_cs_report",  # the platform's own 客服绩效 report, for reconcile
     }
 
 

@@ -8,6 +8,8 @@ from typing import Annotated
 
 import typer
 
+from shopkpi.cli.metrics import FormatOpt, OutputFormat
+from shopkpi.cli.metrics import register as register_metric_commands
 from shopkpi.cli.render import console, err_console, import_summary, print_problems
 from shopkpi.errors import ShopkpiError
 from shopkpi.templates import TemplateKind
@@ -118,6 +120,9 @@ def demo(
     render_demo(run)
     if run.refused:
         raise typer.Exit(1)
+    from shopkpi.cli.metrics import compute_and_rank
+
+    compute_and_rank(run.root)
 
 
 @app.command()
@@ -147,6 +152,69 @@ def quarantine(
     console.print(rows_table("隔离行 (quarantine)", rows, QUARANTINE_LABELS))
 
 
+@app.command()
+def reconcile(
+    period: Annotated[
+        str,
+        typer.Option(
+            "--period", "-p", help="周期：2026-11、2026-W45、2026-11-11 或 2026-11-01..2026-11-15"
+        ),
+    ],
+    workspace: WorkspaceOpt = Path("."),
+    shop: Annotated[str | None, typer.Option(help="店铺标识（默认第一个店铺）")] = None,
+    rule: Annotated[
+        str | None,
+        typer.Option(
+            help="同一周期导入了多种判定规则的报表时，选哪一种（下单判定/付款判定/下单优先判定）"
+        ),
+    ] = None,
+    only_diff: Annotated[
+        bool, typer.Option("--only-diff", help="只显示有差异、待定和无法比较的行")
+    ] = False,
+    output: FormatOpt = OutputFormat.table,
+) -> None:
+    """与平台客服绩效报表对账：逐客服逐指标对比我方与平台的数值，给出差异和可能原因。"""
+    import sys
+    from dataclasses import replace
+
+    from shopkpi.cli.reconcile import (
+        comparable,
+        render_csv,
+        render_json,
+        rows_table,
+        summary_table,
+    )
+    from shopkpi.metrics.periods import parse_period
+    from shopkpi.reconcile import Verdict
+    from shopkpi.reconcile import reconcile as run_reconcile
+    from shopkpi.workspace import Workspace
+
+    ws = Workspace(workspace)
+    try:
+        span = parse_period(period, ws.config.week_start)
+        result = run_reconcile(
+            ws.warehouse.con, ws.config, span.start, span.end, shop_id=shop, rule=rule
+        )
+    finally:
+        ws.close()
+    shown = result
+    if only_diff:
+        agreed = (Verdict.agree, Verdict.rounding)
+        shown = replace(result, rows=[r for r in result.rows if r.verdict not in agreed])
+    if output is OutputFormat.json:
+        sys.stdout.write(render_json(shown))
+    elif output is OutputFormat.csv:
+        sys.stdout.write(render_csv(shown))
+    else:
+        console.print(rows_table(shown))
+        console.print(summary_table(result))
+        _, skipped = comparable(result)
+        if skipped:
+            console.print(f"[dim]平台报表中我方不计算的指标（未列出）：{'、'.join(skipped)}[/]")
+        for note in result.notes:
+            console.print(f"[yellow]![/] {note}")
+
+
 IMPORT_LOG_LABELS = {
     "file_name": "文件",
     "adapter": "格式",
@@ -168,6 +236,9 @@ QUARANTINE_LABELS = {
     "reason": "原因",
     "raw": "原始行",
 }
+
+
+register_metric_commands(app)
 
 
 def main() -> None:

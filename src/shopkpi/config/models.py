@@ -51,6 +51,17 @@ class InquiryWindow(StrEnum):
     hours = "hours"
 
 
+class TouchRule(StrEnum):
+    """What counts as an agent touching (接待) a buyer, for order attribution.
+
+    Either way the touch is a human agent message (never an auto-reply), timed at its
+    ``sent_at`` and credited to its ``staff_id``.
+    """
+
+    agent_message = "agent_message"  # any human agent message to the buyer
+    reception = "reception"  # only on a day the buyer also wrote to that account (platform 接待)
+
+
 class OutOfHoursRule(StrEnum):
     """How a reply round opened outside service hours is measured."""
 
@@ -115,6 +126,15 @@ class SessionSettings(_Frozen):
     filler_phrases: list[str] = Field(
         default_factory=lambda: ["在的", "在呢", "稍等", "亲，在的哦", "您好，在的", "马上为您查询"]
     )
+    # Added for sessions (issue 3): a filler is a human reply that, with spaces and
+    # punctuation removed, starts with a filler phrase and is at most this long; a longer
+    # message carries a real answer ("稍等，我帮您查一下" is a filler, 8 characters).
+    filler_max_chars: int = Field(12, ge=1)
+    # Added for transfers (issue 3): system lines handing the buyer to another account;
+    # group 1 is the new account (千牛: "由 服务助手 转交给 店铺:小王", "A --> B 时间").
+    transfer_patterns: list[str] = Field(
+        default_factory=lambda: [r"转交给\s*(\S+)", r"-->\s*(\S+)"]
+    )
 
 
 class AttributionSettings(_Frozen):
@@ -124,6 +144,8 @@ class AttributionSettings(_Frozen):
     picker: AttributionPicker = AttributionPicker.last_touch
     window: InquiryWindow = InquiryWindow.same_or_previous_day
     window_hours: int | None = Field(None, ge=1, le=24 * 30)
+    # Added for attribution (issue 3): which agent messages count as touches.
+    touch: TouchRule = TouchRule.agent_message
     deduct_refunds: bool = True
     deduct_postage: bool = False
     payment_buffer_days: int = Field(4, ge=0)

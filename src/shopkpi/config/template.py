@@ -31,12 +31,15 @@ session:                        # 会话与响应轮次（见 GLOSSARY：会话�
   auto_reply_prefixes: ["[自动回复]", "【自动回复】", "#"]   # 以此开头的客服消息是自动回复
   auto_reply_senders: []        # 这些发送者的消息都是机器人/自动回复
   filler_phrases: ["在的", "在呢", "稍等", "亲，在的哦", "您好，在的", "马上为您查询"]  # 过渡话术
+  filler_max_chars: 12          # 过渡话术：去掉空格标点后以上述短语开头且不超过 N 个字
+  transfer_patterns: ['转交给\\s*(\\S+)', '-->\\s*(\\S+)']   # 转接的系统消息（第 1 组 = 接手的子账号）
 
 attribution:                    # 订单归属（落实下单/付款）
   anchor: order_first           # order_created 下单判定 | order_paid 付款判定 | order_first 下单优先判定
   picker: last_touch            # last_touch 末次接待 | first_touch 首次接待
   window: same_or_previous_day  # same_or_previous_day 当天或前一天 | hours 按小时
   window_hours: null            # window: hours 时的小时数，如 24 或 48
+  touch: agent_message          # agent_message 客服人工发言即算接待 | reception 当天买家也在该账号发过言才算
   deduct_refunds: true          # 客服销售额扣除退款
   deduct_postage: false         # 客服销售额扣除邮费
   payment_buffer_days: 4        # 询单→最终付款在此天数后才定稿（之前显示「待定」）

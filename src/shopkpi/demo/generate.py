@@ -12,6 +12,7 @@ from shopkpi.demo.writers import (
     chat_text,
     item_report,
     order_report,
+    platform_report,
     qianniu_workbook,
     reception,
     refund_report,
@@ -29,6 +30,7 @@ EVALUATIONS = "服务评价"
 ROSTER = "员工花名册"
 SHIFTS = "排班表"
 TARGETS = "目标表"
+PLATFORM_REPORT = "客服绩效报表"
 PEOPLE_KINDS = (ROSTER, SHIFTS, TARGETS)  # import these first, so sub-accounts map to people
 
 
@@ -45,6 +47,8 @@ def generate_demo(folder: Path | str, options: DemoOptions | None = None) -> Dem
     files = _people_files(target, history) + _order_files(target, history)
     files += _chat_files(target, history)
     files.append(DemoFile(EVALUATIONS, *sheets.write_evaluations(target, history)))
+    # The platform's own report, computed from the simulation (what reconcile compares to).
+    files.append(DemoFile(PLATFORM_REPORT, *platform_report.write(target, history)))
     return DemoFiles(target, tuple(files), _stats(history, len(sessions)))
 
 

@@ -27,8 +27,18 @@ def _migration_1(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(table.ddl())
 
 
+def _migration_platform_report(con: duckdb.DuckDBPyConnection) -> None:
+    """The platform's 客服绩效 report (``platform_cs_report``), for ``shopkpi reconcile``."""
+    con.execute(TABLES["platform_cs_report"].ddl())
+
+
+def _migration_metric_value(con: duckdb.DuckDBPyConnection) -> None:
+    """``metric_value``: computed metrics per entity × period (``shopkpi compute``)."""
+    con.execute(TABLES["metric_value"].ddl())
+
+
 # Append new migrations here; never edit an old one. Version N = len(MIGRATIONS[:N]).
-MIGRATIONS: list[Migration] = [_migration_1]
+MIGRATIONS: list[Migration] = [_migration_1, _migration_platform_report, _migration_metric_value]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

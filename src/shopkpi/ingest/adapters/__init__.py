@@ -5,6 +5,7 @@ from __future__ import annotations
 from shopkpi.ingest.adapters.chat_text import ChatTextAdapter
 from shopkpi.ingest.adapters.order_lines import ItemReportAdapter, OrderLineAdapter
 from shopkpi.ingest.adapters.orders import OrderReportAdapter
+from shopkpi.ingest.adapters.platform_report import PlatformReportAdapter
 from shopkpi.ingest.adapters.reception import ReceptionSheetAdapter
 from shopkpi.ingest.adapters.reception_json import ReceptionJsonAdapter
 from shopkpi.ingest.adapters.refunds import RefundReportAdapter
@@ -26,6 +27,7 @@ TABULAR_ADAPTERS: list[type[TabularAdapter]] = [
     ShiftAdapter,
     TargetAdapter,
     ReceptionSheetAdapter,
+    PlatformReportAdapter,
 ]
 
 DOCUMENT_ADAPTERS: list[type[DocumentAdapter]] = [
