@@ -1,0 +1,1 @@
+"""Scoring: plans, scoring functions, adjustments, ratings, pay and frozen snapshots."""
