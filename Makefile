@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test lint typecheck pytest bench docs clean
+.PHONY: demo test lint typecheck pytest bench bench-compute docs clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,11 +33,18 @@ pytest:
 bench: $(BIN)/.installed
 	$(BIN)/python benchmarks/bench_ingest.py
 
+## make bench-compute: the compute benchmark, a 300-staff 10M-message shop (tens of minutes; needs the bench extra)
+bench-compute: $(BIN)/.installed
+	$(BIN)/pip install -q -e ".[bench]"
+	$(BIN)/python benchmarks/bench_compute.py --check-demo
+	$(BIN)/python benchmarks/bench_compute.py
+
 clean:
 	rm -rf $(VENV) demo .pytest_cache .mypy_cache .ruff_cache
 
-## make docs: regenerate docs/cli.md, docs/metrics.md and the format table in docs/ingest.md
+## make docs: regenerate docs/cli.md, docs/metrics.md, docs/plan.schema.json and the format table in docs/ingest.md
 docs: $(BIN)/.installed
 	$(BIN)/python -m shopkpi.cli.docs > docs/cli.md
 	$(BIN)/python -m shopkpi.metrics.docs > docs/metrics.md
 	$(BIN)/python scripts/update_format_docs.py
+	$(BIN)/shopkpi plan schema -o docs/plan.schema.json

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from shopkpi.cli.docs import command_names
+from shopkpi.cli.docs import command_names, subcommand_names
 from shopkpi.ingest.catalog import formats_markdown
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
@@ -15,6 +15,14 @@ def test_every_cli_command_is_in_the_cli_reference() -> None:
     text = (DOCS / "cli.md").read_text(encoding="utf-8")
     documented = set(re.findall(r"^## shopkpi (\S+)$", text, flags=re.M))
     assert documented == set(command_names()), "run `make docs` to regenerate docs/cli.md"
+
+
+def test_every_subcommand_is_in_the_cli_reference() -> None:
+    text = (DOCS / "cli.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^### shopkpi (\S+) (\S+)$", text, flags=re.M))
+    expected = {(name, sub) for name in command_names() for sub in subcommand_names(name)}
+    assert ("ratings", "import") in expected
+    assert documented == expected, "run `make docs` to regenerate docs/cli.md"
 
 
 def test_format_table_matches_the_adapter_registry() -> None:

@@ -56,7 +56,7 @@ OURS = [
     ("S001", "inquiry_to_paid_rate", "0.35", "final"),
     ("S001", "days_worked", "22", "final"),
     ("S001", "first_response_seconds", "95", "final"),
-    ("S001", "avg_session_seconds", "100", "final"),
+    ("S001", "avg_session_seconds", "120.4", "final"),
     ("S002", "consulted_buyers", "80", "final"),
     ("S002", "inquiry_to_paid_rate", "0.4", "final"),
     ("S002", "satisfaction_rate", "0.9", "final"),
@@ -106,30 +106,38 @@ def seed(ws: Workspace, *, rule: str = "order_created", chats: tuple[str, str] |
             [staff, *NOV, metric, value, status],
         )
     # Evidence (derived tables, literal): S001 has 12 + 8 = 20 auto-replies, one session
-    # whose first response came after it ended, one session where the buyer never wrote,
-    # 3 rounds opened out of hours and shifts; S002 spoke first to one buyer who then wrote.
+    # whose first response was timed from the 08:00 opening, 3 counted rounds opened out of
+    # hours (a 4th was excluded) and shifts.
     con.execute(
         """CREATE TABLE chat_session AS SELECT * FROM (VALUES
-           ('demo', 'S001', DATE '2026-11-03', 12, TIMESTAMP '2026-11-03 10:30',
-            TIMESTAMP '2026-11-03 10:05', 3, 2),
-           ('demo', 'S001', DATE '2026-11-04', 8, NULL, TIMESTAMP '2026-11-04 09:00', 1, 0),
-           ('demo', 'S002', DATE '2026-11-04', 0, TIMESTAMP '2026-11-04 10:00',
-            TIMESTAMP '2026-11-04 10:10', 2, 2))
-           t(shop_id, staff_id, biz_date, auto_messages, first_response_at, ended_at,
-             agent_messages, buyer_messages)"""
+           ('demo', 'S001', DATE '2026-11-03', 12, TIMESTAMP '2026-11-02 23:50',
+            TIMESTAMP '2026-11-03 00:00', 60),
+           ('demo', 'S001', DATE '2026-11-04', 8, NULL, NULL, NULL),
+           ('demo', 'S002', DATE '2026-11-04', 0, TIMESTAMP '2026-11-04 02:00',
+            TIMESTAMP '2026-11-04 02:00', 30))
+           t(shop_id, staff_id, biz_date, auto_messages, first_buyer_at, first_clock_at,
+             first_response_seconds)"""
     )
     con.execute(
         """CREATE TABLE reply_round AS SELECT * FROM (VALUES
-           ('demo', 'S001', DATE '2026-11-03', false), ('demo', 'S001', DATE '2026-11-03', false),
-           ('demo', 'S001', DATE '2026-11-05', false), ('demo', 'S001', DATE '2026-11-05', true),
-           ('demo', 'S002', DATE '2026-11-05', true))
-           t(shop_id, staff_id, biz_date, in_service)"""
+           ('demo', 'S001', DATE '2026-11-03', false, true),
+           ('demo', 'S001', DATE '2026-11-03', false, true),
+           ('demo', 'S001', DATE '2026-11-05', false, true),
+           ('demo', 'S001', DATE '2026-11-05', false, false),
+           ('demo', 'S001', DATE '2026-11-05', true, true),
+           ('demo', 'S002', DATE '2026-11-05', true, true))
+           t(shop_id, staff_id, biz_date, in_service, counted)"""
     )
+    # S001's after-sale receptions on 11-25: b5 paid on 11-04 (= 11-25 − 21, the boundary
+    # day), b6 on 11-10 (well inside the 21 days).
     con.execute(
         """CREATE TABLE inquiry AS SELECT * FROM (VALUES
-           ('demo', 'S002', DATE '2026-11-06', true, false),
-           ('demo', 'S002', DATE '2026-11-07', true, true))
-           t(shop_id, staff_id, biz_date, received, replied)"""
+           ('demo', 'b5', 'S001', '示例旗舰店:小美', DATE '2026-11-25',
+            TIMESTAMP '2026-11-25 06:00', true, 'aftersale'),
+           ('demo', 'b6', 'S001', '示例旗舰店:小美', DATE '2026-11-25',
+            TIMESTAMP '2026-11-25 06:00', true, 'aftersale'))
+           t(shop_id, buyer_nick, staff_id, account_nick, biz_date, first_at, received,
+             kind)"""
     )
     # S001's paid inquiries: b1's order is credited to S001, b2's to S002, b3's is silent.
     con.execute(
@@ -142,10 +150,12 @@ def seed(ws: Workspace, *, rule: str = "order_created", chats: tuple[str, str] |
     )
     con.execute(
         """CREATE TABLE order_credit AS SELECT * FROM (VALUES
-           ('demo', 'b1', 'S001', true, DATE '2026-11-05'),
-           ('demo', 'b2', 'S002', true, DATE '2026-11-06'),
-           ('demo', 'b3', NULL, true, DATE '2026-11-05'))
-           t(shop_id, buyer_nick, credited_staff_id, paid, paid_biz_date)"""
+           ('demo', 'b1', 'S001', true, TIMESTAMP '2026-11-05 02:00', DATE '2026-11-05'),
+           ('demo', 'b2', 'S002', true, TIMESTAMP '2026-11-06 02:00', DATE '2026-11-06'),
+           ('demo', 'b3', NULL, true, TIMESTAMP '2026-11-05 02:00', DATE '2026-11-05'),
+           ('demo', 'b5', NULL, true, TIMESTAMP '2026-11-04 02:00', DATE '2026-11-04'),
+           ('demo', 'b6', NULL, true, TIMESTAMP '2026-11-10 02:00', DATE '2026-11-10'))
+           t(shop_id, buyer_nick, credited_staff_id, paid, paid_at, paid_biz_date)"""
     )
     con.execute(
         """INSERT INTO shift (staff_id, biz_date, start_time) VALUES
@@ -185,24 +195,25 @@ def test_values_differences_and_reasons(ws: Workspace) -> None:
         ("S001", "avg_response_seconds"): (
             d("41.2"), d(35), d("6.2"), d("0.1771"), Verdict.differ, (Reason.service_hours,),
         ),
-        # 95 − 20 = 75, 75 / 20 = 3.75: one late first response, 3 out-of-hours rounds.
+        # 95 − 20 = 75, 75 / 20 = 3.75: one session timed from the next opening.
         ("S001", "first_response_seconds"): (
-            d(95), d(20), d(75), d("3.75"), Verdict.differ,
-            (Reason.late_reply, Reason.service_hours),
+            d(95), d(20), d(75), d("3.75"), Verdict.differ, (Reason.service_hours,),
         ),
-        # 100 − 120 = −20, −20 / 120 = −0.1667; one session the buyer never wrote in.
+        # 120.4 − 120 = 0.4 ≤ 0.5 (00:02:00 is shown to the second); 0.4 / 120 = 0.00333…
         ("S001", "avg_session_seconds"): (
-            d(100), d(120), d(-20), d("-0.1667"), Verdict.differ, (Reason.session_basis,),
+            d("120.4"), d(120), d("0.4"), d("0.0033"), Verdict.rounding, (),
         ),
         # 0.35 − 0.30 = 0.05, 0.05 / 0.3 = 0.1667; the report is 下单判定, ours 下单优先判定;
-        # b2's and b3's payments convert for us but are not credited to S001.
+        # our conversion is credited (the platform's), so uncredited payments are no reason;
+        # b5 is after-sale only by the boundary day's payment.
         ("S001", "inquiry_to_paid_rate"): (
             d("0.35"), d("0.3"), d("0.05"), d("0.1667"), Verdict.differ,
-            (Reason.rule, Reason.conversion_basis),
+            (Reason.rule, Reason.aftersale_boundary),
         ),
-        # 22 − 20 = 2, 2 / 20 = 0.1; we count days on the roster's shifts.
+        # 22 − 20 = 2, 2 / 20 = 0.1; we count days with a human message, as the platform
+        # does, so the shifts explain nothing (see the shift basis below).
         ("S001", "days_worked"): (
-            d(22), d(20), d(2), d("0.1"), Verdict.differ, (Reason.days_basis,),
+            d(22), d(20), d(2), d("0.1"), Verdict.differ, (Reason.unexplained,),
         ),
         # Nobody has a value for it: our catalog does not compute it.
         ("S001", "max_concurrent_chats"): (
@@ -217,8 +228,10 @@ def test_values_differences_and_reasons(ws: Workspace) -> None:
         ("S002", "satisfaction_rate"): (
             d("0.9"), d("0.95"), d("-0.05"), d("-0.0526"), Verdict.differ, (Reason.unexplained,),
         ),
-        # 1 − 0 = 1, no relative difference against 0; S002 spoke first to one buyer.
-        ("S002", "unreplied_buyers"): (d(1), d(0), d(1), None, Verdict.differ, (Reason.reply_basis,)),
+        # 1 − 0 = 1, no relative difference against 0; S002 had no auto-replies to explain it.
+        ("S002", "unreplied_buyers"): (
+            d(1), d(0), d(1), None, Verdict.differ, (Reason.unexplained,),
+        ),
         # 0.8 − 0.7 = 0.1 > 0.05 (0.7 is shown to one decimal); higher on our side, so we
         # may have taken auto-replies for the agent's messages.
         ("S002", "answer_question_ratio"): (
@@ -240,8 +253,8 @@ def test_values_differences_and_reasons(ws: Workspace) -> None:
         assert actual == (ours, theirs, diff, rel, verdict, reasons), key
     assert "下单判定" in got[("S001", "inquiry_to_paid_rate")].reason_text
     assert "20 条" in got[("S001", "agent_messages")].reason_text
-    assert "2 个询单" in got[("S001", "inquiry_to_paid_rate")].reason_text
-    assert "1 位买家" in got[("S002", "unreplied_buyers")].reason_text
+    assert "有 1 位买家只因第 21 天" in got[("S001", "inquiry_to_paid_rate")].reason_text
+    assert "1 个会话的首响" in got[("S001", "first_response_seconds")].reason_text
     assert "3 个回合" in got[("S001", "avg_response_seconds")].reason_text
     assert (
         "shopkpi explain S002 satisfaction_rate" in got[("S002", "satisfaction_rate")].reason_text
@@ -255,12 +268,27 @@ def test_values_differences_and_reasons(ws: Workspace) -> None:
 def test_same_rule_and_window_reasons(ws: Workspace) -> None:
     """Report under our own rule, our data starting late, a 48-hour first-touch window."""
     seed(ws, rule="order_first", chats=("2026-11-05", "2026-11-30"))
-    attribution = {"picker": "first_touch", "window": "hours", "window_hours": 48}
-    config = WorkspaceConfig.model_validate({**ws.config.model_dump(), "attribution": attribution})
+    attribution = {
+        "picker": "first_touch",
+        "window": "hours",
+        "window_hours": 48,
+        "conversion": "buyer",
+    }
+    config = WorkspaceConfig.model_validate(
+        {**ws.config.model_dump(), "attribution": attribution, "metrics": {"days_worked": "shift"}}
+    )
     got = _by_key(reconcile(ws.warehouse.con, config, *NOV).rows)
     row = got[("S001", "inquiry_to_paid_rate")]
-    assert row.reasons == (Reason.window, Reason.conversion_basis, Reason.coverage)
+    assert row.reasons == (
+        Reason.window,
+        Reason.conversion_basis,
+        Reason.aftersale_boundary,
+        Reason.coverage,
+    )
     assert "首次接待" in row.reason_text and "48 小时" in row.reason_text
+    # buyer-level conversion: b2's and b3's payments convert for us, not credited to S001
+    assert "2 个询单" in row.reason_text
+    assert got[("S001", "days_worked")].reasons == (Reason.coverage, Reason.days_basis)
     assert "2026-11-05 至 2026-11-30" in row.reason_text
     assert got[("S002", "inquiry_to_paid_rate")].reasons == (Reason.pending_theirs,)
 

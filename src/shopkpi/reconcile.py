@@ -7,11 +7,16 @@ likely reasons for a difference:
 
 - the platform's 判定规则 differs from ours (``attribution.anchor`` in shopkpi.yaml), or our
   inquiry window / picker is not the platform's classic same-or-previous-day last touch;
+- our conversion counts any order of the buyer (``attribution.conversion: buyer``), the
+  platform only orders credited to the agent;
 - our chat data does not cover the whole period (a window difference);
 - auto-replies, which we never count as agent messages or responses;
-- rounds opened outside service hours, and a session split other than the platform's 10 min;
+- rounds and sessions opened outside service hours that we time from the next opening
+  (``service_hours.out_of_hours``) or service hours other than 08:00–24:00, and a session
+  split other than the platform's 10 min;
 - a pending value on either side (``延迟统计``; our payment buffer);
-- 上班天数 counted from the roster's shifts (ours) versus days with receptions (platform's);
+- 上班天数 counted from the roster's shifts (``metrics.days_worked: shift``) versus days
+  with a human reply (the platform's);
 - the sub-account is not mapped to a staff member, or we have no value for the period.
 
 Numbers agree when they are equal up to the platform's display precision (``98.5%`` is
@@ -34,7 +39,10 @@ import duckdb
 from shopkpi.config.models import (
     AttributionAnchor,
     AttributionPicker,
+    ConversionBasis,
+    DaysWorkedBasis,
     InquiryWindow,
+    OutOfHoursRule,
     ServiceWindow,
     ShopConfig,
     WorkspaceConfig,
@@ -84,7 +92,6 @@ SESSION_METRICS = frozenset(
         "first_response_seconds",
     }
 )
-REPLY_METRICS = frozenset({"unreplied_buyers", "reply_rate"})
 
 
 class ReconcileError(ShopkpiError):
@@ -121,10 +128,8 @@ class Reason(StrEnum):
     coverage = "coverage"
     auto_replies = "auto_replies"
     auto_unrecognised = "auto_unrecognised"
-    late_reply = "late_reply"
-    session_basis = "session_basis"
-    reply_basis = "reply_basis"
     conversion_basis = "conversion_basis"
+    aftersale_boundary = "aftersale_boundary"
     service_hours = "service_hours"
     session_split = "session_split"
     days_basis = "days_basis"
@@ -218,10 +223,9 @@ class _Evidence:
 
     auto_messages: dict[str, int] = field(default_factory=dict)
     out_of_hours_rounds: dict[str, int] = field(default_factory=dict)
-    late_first_responses: dict[str, int] = field(default_factory=dict)  # after the session
-    silent_buyer_sessions: dict[str, int] = field(default_factory=dict)  # agent only
-    answered_before_buyer: dict[str, int] = field(default_factory=dict)  # received, unreplied
+    out_of_hours_sessions: dict[str, int] = field(default_factory=dict)  # first response
     uncredited_conversions: dict[str, int] = field(default_factory=dict)  # paid, not ours
+    aftersale_boundary: dict[str, int] = field(default_factory=dict)  # paid on day D − N
     shift_days: dict[str, int] = field(default_factory=dict)
     chat_first: dt.date | None = None
     chat_last: dt.date | None = None
@@ -278,7 +282,7 @@ def reconcile(
     chosen, notes = _choose_rule(con, shop.id, start, end, rule, our_rule)
     platform = _platform_rows(con, shop.id, start, end, chosen)
     ours, computed = _our_values(con, shop.id, start, end)
-    evidence = _evidence(con, shop.id, start, end, config.attribution.payment_buffer_days)
+    evidence = _evidence(con, shop.id, start, end, config)
     ctx = _Context(config, shop, start, end, chosen, evidence, computed)
     rows: list[ReconcileRow] = []
     for nick, staff_id, name, metric_id, value, pending, raw in platform:
@@ -375,16 +379,8 @@ def _likely_reasons(
     evidence = ctx.evidence
     if metric_id in ATTRIBUTION_METRICS:
         found += _attribution_reasons(ctx)
-    uncredited = evidence.uncredited_conversions.get(staff_id, 0)
-    if metric_id == "inquiry_to_paid_rate" and uncredited:
-        found.append(
-            (
-                Reason.conversion_basis,
-                f"转化口径：我方按买家计转化（询单后 {ctx.config.attribution.payment_buffer_days}"
-                f" 天内付款即算），本期有 {uncredited} 个询单的付款订单落实给了其他客服或为静默"
-                "订单；平台只计按判定规则落实给本人的付款",
-            )
-        )
+    if metric_id == "inquiry_to_paid_rate":
+        found += _conversion_reasons(ctx, staff_id)
     first, last = evidence.chat_first, evidence.chat_last
     if first is not None and last is not None and (first > ctx.start or last < ctx.end):
         found.append(
@@ -394,8 +390,14 @@ def _likely_reasons(
             )
         )
     found += _chat_reasons(ctx, staff_id, metric_id)
-    if metric_id == "days_worked" and evidence.shift_days.get(staff_id):
-        found.append((Reason.days_basis, "上班天数：我方按排班表计，平台按有接待的天数计"))
+    by_shift = ctx.config.metrics.days_worked is DaysWorkedBasis.shift
+    if metric_id == "days_worked" and by_shift and evidence.shift_days.get(staff_id):
+        found.append(
+            (
+                Reason.days_basis,
+                "上班天数：我方按排班表计（metrics.days_worked: shift），平台按有人工回复的天数计",
+            )
+        )
     if found or diff is None or metric_id not in AUTO_REPLY_EFFECT:
         return found
     autos = evidence.auto_messages.get(staff_id, 0)
@@ -412,6 +414,32 @@ def _likely_reasons(
                 Reason.auto_unrecognised,
                 "自动回复：我方可能把一些自动回复当成了人工消息"
                 "（检查 shopkpi.yaml 的 session.auto_reply_prefixes / auto_reply_senders）",
+            )
+        )
+    return found
+
+
+def _conversion_reasons(ctx: _Context, staff_id: str) -> list[tuple[Reason, str]]:
+    """询单->最终付款转化率: our conversion basis, and inquiries on the after-sale boundary."""
+    found: list[tuple[Reason, str]] = []
+    rule, days = ctx.config.attribution, ctx.config.session.aftersale_days
+    uncredited = ctx.evidence.uncredited_conversions.get(staff_id, 0)
+    if rule.conversion is ConversionBasis.buyer and uncredited:
+        found.append(
+            (
+                Reason.conversion_basis,
+                "转化口径：我方按买家计转化（attribution.conversion: buyer，询单后"
+                f" {rule.payment_buffer_days} 天内付款即算），本期有 {uncredited} 个询单的付款订单"
+                "落实给了其他客服或为静默订单；平台只计按判定规则落实给本人的付款",
+            )
+        )
+    boundary = ctx.evidence.aftersale_boundary.get(staff_id, 0)
+    if boundary:
+        found.append(
+            (
+                Reason.aftersale_boundary,
+                f"售前/售后分界：有 {boundary} 位买家只因第 {days} 天当天（按日期）的付款被我方"
+                f"算作售后、不计询单；平台若按 {days}×24 小时计，会把他们算作询单",
             )
         )
     return found
@@ -440,46 +468,8 @@ def _attribution_reasons(ctx: _Context) -> list[tuple[Reason, str]]:
 def _chat_reasons(ctx: _Context, staff_id: str, metric_id: str) -> list[tuple[Reason, str]]:
     """Differences in how chats are split and timed, where our data shows they matter."""
     found: list[tuple[Reason, str]] = []
-    evidence, session = ctx.evidence, ctx.config.session
-    late = evidence.late_first_responses.get(staff_id, 0)
-    if metric_id == "first_response_seconds" and late:
-        found.append(
-            (
-                Reason.late_reply,
-                f"首响口径：我方把会话结束（空闲超过 {session.idle_minutes} 分钟）后当天的人工回复"
-                f"也计入首次响应（本期 {late} 个会话），平台只计会话内的回复",
-            )
-        )
-    outside = evidence.out_of_hours_rounds.get(staff_id, 0)
-    hours = ctx.shop.service_hours
-    custom_hours = hours.windows != [ServiceWindow()] or bool(hours.days_off)
-    if metric_id in SERVICE_HOUR_METRICS and (outside or custom_hours):
-        rule = "从下一个上班时间起算" if hours.out_of_hours.value == "from_next_opening" else "不计"
-        found.append(
-            (
-                Reason.service_hours,
-                f"服务时间：我方有 {outside} 个回合开始于服务时间外（按设置{rule}），"
-                "平台只统计 08:00–24:00 开始的回合",
-            )
-        )
-    silent = evidence.silent_buyer_sessions.get(staff_id, 0)
-    if metric_id == "avg_session_seconds" and silent:
-        found.append(
-            (
-                Reason.session_basis,
-                f"接待时长口径：我方计入了客服发言而买家没有发言的会话（本期 {silent} 个，"
-                "多为催付、次日跟进），平台只计双方都有消息的接待",
-            )
-        )
-    before = evidence.answered_before_buyer.get(staff_id, 0)
-    if metric_id in REPLY_METRICS and before:
-        found.append(
-            (
-                Reason.reply_basis,
-                f"回复口径：有 {before} 位买家是客服先发言、买家后发言且之后没有人工回复，"
-                "我方算未回复，平台按当天双方都有消息算已回复",
-            )
-        )
+    session = ctx.config.session
+    found += _service_hour_reasons(ctx, staff_id, metric_id)
     if metric_id in SESSION_METRICS and session.idle_minutes != PLATFORM_IDLE_MINUTES:
         found.append(
             (
@@ -488,6 +478,30 @@ def _chat_reasons(ctx: _Context, staff_id: str, metric_id: str) -> list[tuple[Re
             )
         )
     return found
+
+
+def _service_hour_reasons(ctx: _Context, staff_id: str, metric_id: str) -> list[tuple[Reason, str]]:
+    """The platform times only what opens 08:00–24:00 and leaves the rest out: named when
+    our service hours differ, or when we time out-of-hours openings from the next opening."""
+    if metric_id not in SERVICE_HOUR_METRICS:
+        return []
+    hours = ctx.shop.service_hours
+    custom = hours.windows != [ServiceWindow()] or bool(hours.days_off)
+    from_next = hours.out_of_hours is OutOfHoursRule.from_next_opening
+    if metric_id == "first_response_seconds":
+        outside, what = ctx.evidence.out_of_hours_sessions.get(staff_id, 0), "会话的首响"
+    else:
+        outside, what = ctx.evidence.out_of_hours_rounds.get(staff_id, 0), "回合"
+    if not custom and not (from_next and outside):
+        return []
+    rule = "从下一个上班时间起算" if from_next else "不计"
+    return [
+        (
+            Reason.service_hours,
+            f"服务时间：我方有 {outside} 个{what}开始于服务时间外（service_hours.out_of_hours"
+            f"：{rule}），平台只统计 08:00–24:00 开始的，其余不计",
+        )
+    ]
 
 
 def _our_window(config: WorkspaceConfig) -> str:
@@ -707,7 +721,7 @@ def _evidence(
     shop_id: str,
     start: dt.date,
     end: dt.date,
-    payment_buffer_days: int,
+    config: WorkspaceConfig,
 ) -> _Evidence:
     found = _Evidence()
     params: list[object] = [shop_id, start, end]
@@ -720,16 +734,14 @@ def _evidence(
         return _counts(con.execute(sql, params).fetchall())
 
     found.auto_messages = per_staff("chat_session", "sum(auto_messages)")
-    found.late_first_responses = per_staff(
-        "chat_session", "count(*)", "first_response_at > ended_at"
+    found.out_of_hours_rounds = per_staff("reply_round", "count(*)", "counted AND NOT in_service")
+    found.out_of_hours_sessions = per_staff(
+        "chat_session",
+        "count(*)",
+        "first_response_seconds IS NOT NULL AND first_clock_at > first_buyer_at",
     )
-    found.silent_buyer_sessions = per_staff(
-        "chat_session", "count(*)", "agent_messages > 0 AND buyer_messages = 0"
-    )
-    found.out_of_hours_rounds = per_staff("reply_round", "count(*)", "NOT in_service")
-    found.answered_before_buyer = per_staff("inquiry", "count(*)", "received AND NOT replied")
     if _table_exists(con, "order_credit"):
-        buffer = int(payment_buffer_days)
+        buffer = int(config.attribution.payment_buffer_days)
         found.uncredited_conversions = per_staff(
             "inquiry_outcome",
             "count(*)",
@@ -739,6 +751,9 @@ def _evidence(
                   AND c.credited_staff_id = inquiry_outcome.staff_id
                   AND c.paid_biz_date BETWEEN inquiry_outcome.biz_date
                                           AND inquiry_outcome.biz_date + {buffer})""",
+        )
+        found.aftersale_boundary = _aftersale_boundary(
+            con, params, int(config.session.aftersale_days)
         )
     found.shift_days = _counts(
         con.execute(
@@ -753,6 +768,30 @@ def _evidence(
     if isinstance(first, dt.date) and isinstance(last, dt.date):
         found.chat_first, found.chat_last = first, last
     return found
+
+
+def _aftersale_boundary(
+    con: duckdb.DuckDBPyConnection, params: list[object], days: int
+) -> dict[str, int]:
+    """Per staff: after-sale receptions whose latest payment in the after-sale window was on
+    its first day (``biz_date − aftersale_days``), so that only the day rule made them so."""
+    return _counts(
+        con.execute(
+            f"""SELECT staff_id, count(*) FROM (
+                    SELECT i.staff_id, i.biz_date, max(c.paid_biz_date) AS last_paid
+                    FROM inquiry AS i
+                    JOIN order_credit AS c
+                      ON c.shop_id = i.shop_id AND c.buyer_nick = i.buyer_nick
+                     AND c.paid_at <= i.first_at AND c.paid_biz_date >= i.biz_date - {days}
+                    WHERE i.shop_id = ? AND i.biz_date BETWEEN ? AND ?
+                      AND i.staff_id IS NOT NULL AND i.received AND i.kind = 'aftersale'
+                    GROUP BY i.staff_id, i.buyer_nick, i.biz_date, i.account_nick
+                ) AS t
+                WHERE last_paid = biz_date - {days}
+                GROUP BY staff_id""",
+            params,
+        ).fetchall()
+    )
 
 
 def _counts(rows: Iterable[tuple[object, ...]]) -> dict[str, int]:

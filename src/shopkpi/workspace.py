@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from contextlib import suppress
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
@@ -13,14 +14,17 @@ from shopkpi.config.models import WorkspaceConfig
 from shopkpi.config.template import render_config
 from shopkpi.errors import WorkspaceError
 from shopkpi.ingest.pipeline import ImportResult, Ingestor
-from shopkpi.warehouse.db import Warehouse
+from shopkpi.warehouse.db import Warehouse, WarehouseBusy
 
 if TYPE_CHECKING:
+    from shopkpi.appdb.db import AppDB
+    from shopkpi.appdb.records import RatingsImport
     from shopkpi.ingest.adapters.vocab import EntityKind
     from shopkpi.metrics.api import Shown
     from shopkpi.metrics.compute import ComputeResult
     from shopkpi.metrics.explain import Explanation
     from shopkpi.metrics.report import EntityRow
+    from shopkpi.scoring.validate import CheckReport
 
 CONFIG_FILE = "shopkpi.yaml"
 FOLDERS = ("plans", "inbox", "archive", "mappings")
@@ -50,6 +54,9 @@ class Workspace:
         config = path / CONFIG_FILE
         if not config.exists():
             config.write_text(render_config(shop_id, shop_name), encoding="utf-8")
+        from shopkpi.scoring.examples import copy_examples
+
+        copy_examples(path / "plans")
         return cls(path)
 
     def path(self, relative: str) -> Path:
@@ -66,6 +73,23 @@ class Workspace:
             temp_directory=str(self.path(engine.temp_directory)),
             threads=engine.threads,
         )
+
+    @cached_property
+    def appdb(self) -> AppDB:
+        """The app database (ratings, plan adoptions, snapshots, audit log) at
+        ``engine.database_url``; a relative SQLite path is inside the workspace."""
+        from shopkpi.appdb.db import AppDB
+
+        return AppDB(self.config.engine.database_url, root=self.root)
+
+    def staff_ids(self) -> frozenset[str] | None:
+        """Every staff id in the warehouse, or None while the ``staff`` table is empty."""
+        rows = self.warehouse.con.execute("SELECT staff_id FROM staff").fetchall()
+        return frozenset(str(r[0]) for r in rows) if rows else None
+
+    def import_ratings(self, path: Path, actor: str) -> RatingsImport:
+        """Import a 主管评分 file into the app DB, checking staff ids against the roster."""
+        return self.appdb.import_ratings(path, actor, self.staff_ids())
 
     @cached_property
     def ingestor(self) -> Ingestor:
@@ -148,9 +172,25 @@ class Workspace:
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
+    def check_plans(self, files: Sequence[Path] | None = None) -> CheckReport:
+        """Check plan files (default: ``plans/*.yaml``) against the catalog, the rubric and,
+        when the warehouse has one, the roster's levels."""
+        from shopkpi.scoring.roster import read_roster
+        from shopkpi.scoring.validate import check_files, plan_files
+
+        paths = list(files) if files else plan_files(self.root / "plans")
+        location = self.config.engine.warehouse
+        roster = []
+        if location != ":memory:" and self.path(location).exists():
+            with suppress(WarehouseBusy):  # another process writes: check without the roster
+                roster = read_roster(self.warehouse.con)
+        return check_files(paths, roster or None)
+
     def close(self) -> None:
         if "warehouse" in self.__dict__:
             self.warehouse.close()
+        if "appdb" in self.__dict__:
+            self.appdb.close()
 
 
 def _oldest_export_first(files: list[Path]) -> list[Path]:

@@ -6,7 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from shopkpi.config import AttributionAnchor, AttributionPicker, InquiryWindow, load_config
+from shopkpi.config import (
+    AttributionAnchor,
+    AttributionPicker,
+    ConversionBasis,
+    DaysWorkedBasis,
+    InquiryWindow,
+    MetricSettings,
+    load_config,
+)
 from shopkpi.config.template import render_config
 from shopkpi.errors import ConfigError
 
@@ -23,6 +31,11 @@ def test_template_loads_with_documented_defaults(tmp_path: Path) -> None:
     assert config.attribution.picker is AttributionPicker.last_touch
     assert config.attribution.window is InquiryWindow.same_or_previous_day
     assert config.attribution.payment_buffer_days == 4
+    assert config.attribution.conversion is ConversionBasis.credited
+    assert config.metrics == MetricSettings()  # the template writes the model's defaults
+    assert (config.metrics.fcr_days, config.metrics.chase_hours) == (3, 24)
+    assert config.metrics.first_response_target_seconds == 15
+    assert config.metrics.days_worked is DaysWorkedBasis.chat
 
 
 def test_every_problem_is_reported_with_its_line(tmp_path: Path) -> None:
@@ -36,13 +49,15 @@ def test_every_problem_is_reported_with_its_line(tmp_path: Path) -> None:
         "  idle_minutes: -3\n"  # line 6
         "attribution:\n"
         "  anchor: whenever\n"  # line 8
-        "colour: blue\n",  # line 9
+        "colour: blue\n"  # line 9
+        "metrics:\n"
+        "  days_worked: roster\n",  # line 11
         encoding="utf-8",
     )
     with pytest.raises(ConfigError) as info:
         load_config(path)
     lines = sorted(p.line for p in info.value.problems if p.line is not None)
-    assert lines == [2, 4, 6, 8, 9]
+    assert lines == [2, 4, 6, 8, 9, 11]
     assert all(p.file == str(path) for p in info.value.problems)
     assert "Mars/Olympus" in str(info.value)
 

@@ -19,8 +19,20 @@ from shopkpi.workspace import Workspace
 
 SMALL = DemoOptions(staff=6, days=10, scale=0.3)  # report: the whole period, 11-13..11-22
 PERIOD = "2026-11-13..2026-11-22"
-EXACT = ("consulted_buyers", "received_buyers", "slow_reception_buyers", "long_reception_buyers")
-ROUNDED = ("answer_question_ratio", "satisfaction_rate")
+EXACT = (
+    "consulted_buyers",
+    "received_buyers",
+    "slow_reception_buyers",
+    "long_reception_buyers",
+    "unreplied_buyers",  # a buyer who only wrote (issue 3)
+    "days_worked",  # days with a human message (issue 3)
+)
+ROUNDED = (
+    "answer_question_ratio",
+    "satisfaction_rate",
+    "reply_rate",
+    "avg_session_seconds",  # receptions only (issue 3)
+)
 
 
 @pytest.fixture(scope="module")

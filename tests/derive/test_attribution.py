@@ -361,8 +361,61 @@ def outcomes(con: duckdb.DuckDBPyConnection) -> list[tuple[object, ...]]:
     ).fetchall()
 
 
-def test_inquiry_outcome_with_default_buffer(con: duckdb.DuckDBPyConnection) -> None:
+def test_credited_conversion_is_the_default(con: duckdb.DuckDBPyConnection) -> None:
+    # Only orders credited to the inquiry's agent (default rule: o1→B, o2→A, o3 silent,
+    # o4→C, o5→A, o6→B), created on D or D+1, created or paid at/after first_at.
     run(con, config(), utc("2026-11-14 00:00"))  # as_of local date 11-14
+    T, F = True, False
+    assert outcomes(con) == [
+        ("b1", "A", d("2026-11-10"), F, F, F, F, F),  # o1 is B's, not A's
+        ("b1", "B", d("2026-11-11"), T, T, T, T, F),  # o1 12:00 after 08:59, paid 11-11
+        ("b2", "A", d("2026-11-11"), T, T, T, T, F),  # o2 is A's, paid 11-13 ≤ 11-15
+        ("b3", "B", d("2026-11-09"), F, F, F, F, T),  # o3 is silent; 11-13 < 11-14: final
+        ("b4", "C", d("2026-11-11"), T, T, T, F, F),  # o4 is C's, never paid
+        ("b5", "A", d("2026-11-11"), F, F, F, F, F),  # o5 (A's) came before the inquiry
+    ]
+
+
+def test_credited_conversion_by_payment_and_window(con: duckdb.DuckDBPyConnection) -> None:
+    # b6 becomes an inquiry at 21:30: o6 (created 21:00, before it) is credited to B by its
+    # payment (21:40 ≥ 21:30), so it converts the payment only, not the ordering.
+    con.execute(
+        """UPDATE inquiry SET is_inquiry = true, first_at = TIMESTAMP '2026-11-11 13:30'
+           WHERE buyer_nick = 'b6'"""
+    )
+    # b1 asked B on 11-09 10:00 too: o1 (B's, created 11-11) is outside that row's D..D+1
+    con.execute(
+        """INSERT INTO inquiry VALUES ('demo', 'b1', 'B', '店:B', DATE '2026-11-09',
+           TIMESTAMP '2026-11-09 02:00', TIMESTAMP '2026-11-09 02:00', true, true, true,
+           'presale', true, 0, false)"""
+    )
+    run(con, config(), utc("2026-11-14 00:00"))
+    T, F = True, False
+    rows = sorted(r for r in outcomes(con) if r[0] in ("b1", "b6") and r[1] == "B")
+    assert rows == [
+        ("b1", "B", d("2026-11-09"), F, F, F, F, T),  # 11-09 + 4 = 11-13 < 11-14: final
+        ("b1", "B", d("2026-11-11"), T, T, T, T, F),
+        ("b6", "B", d("2026-11-11"), F, F, F, T, F),
+    ]
+
+
+def test_credited_conversion_hours_window(con: duckdb.DuckDBPyConnection) -> None:
+    # 24 h from the inquiry's last message: o1 (B's, 11-11 12:00) is 3 h after B's 08:59
+    # row, and o2 (A's, 11-11 14:30) 31 min after A's 13:59 row; the rest as by day.
+    run(con, config(window="hours", window_hours=24), utc("2026-11-14 00:00"))
+    T, F = True, False
+    assert [r[3:7] for r in outcomes(con)] == [
+        (F, F, F, F),
+        (T, T, T, T),
+        (T, T, T, T),
+        (F, F, F, F),
+        (T, T, T, F),
+        (F, F, F, F),
+    ]
+
+
+def test_inquiry_outcome_with_default_buffer(con: duckdb.DuckDBPyConnection) -> None:
+    run(con, config(conversion="buyer"), utc("2026-11-14 00:00"))  # as_of local date 11-14
     T, F = True, False
     assert outcomes(con) == [
         ("b1", "A", d("2026-11-10"), F, T, T, T, F),  # o1 the next day
@@ -375,7 +428,7 @@ def test_inquiry_outcome_with_default_buffer(con: duckdb.DuckDBPyConnection) -> 
 
 
 def test_inquiry_outcome_with_one_day_buffer(con: duckdb.DuckDBPyConnection) -> None:
-    run(con, config(payment_buffer_days=1))  # as_of = latest event: local 11-13
+    run(con, config(payment_buffer_days=1, conversion="buyer"))  # as_of: local 11-13
     T, F = True, False
     assert outcomes(con) == [
         ("b1", "A", d("2026-11-10"), F, T, T, T, T),  # o1 on 11-11 ≤ 11-11

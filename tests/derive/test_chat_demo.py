@@ -46,7 +46,9 @@ def test_rows_are_consistent(demo: Workspace) -> None:
     assert one(con, "SELECT count(*) FROM inquiry WHERE is_inquiry") > 0
     broken = {
         "session": """SELECT count(*) FROM chat_session WHERE duration_seconds < 0
-            OR replied <> (first_response_seconds IS NOT NULL) OR first_response_seconds < 0""",
+            OR (first_response_seconds IS NOT NULL AND NOT replied)
+            OR first_response_seconds < 0
+            OR (first_response_seconds IS NOT NULL AND first_response_at > ended_at)""",
         "round": """SELECT count(*) FROM reply_round WHERE (counted AND answered_at IS NULL)
             OR effective_response_seconds < response_seconds OR capped_seconds > 600
             OR (answered_at IS NULL) <> (staff_id IS NULL) OR (slow AND NOT counted)""",

@@ -40,8 +40,9 @@ def test_reception_flags(ws: Workspace) -> None:
     assert inquiries(ws) == [
         ("b1", "S1", A, True, True, True, "presale", True),
         ("b2", "S1", A, True, False, False, "presale", False),
-        # both sides wrote (received), but nothing answered the buyer's message
-        ("b3", "S2", B, True, True, False, "presale", True),
+        # the agent wrote first and the buyer answered: received and replied (the platform's
+        # 未回复 is a buyer who only wrote and was never written to)
+        ("b3", "S2", B, True, True, True, "presale", True),
         # the account's owner got the question, the sender S9 wrote the reply
         ("b5", "S1", A, True, False, False, "presale", False),
         ("b5", "S9", A, False, False, False, "presale", False),

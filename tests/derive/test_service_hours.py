@@ -94,6 +94,62 @@ def test_days_off(ws: Workspace) -> None:
     ]
 
 
+# Sessions' first response (首次响应) follows the same rule as the rounds.
+FIRST = "buyer_nick, first_clock_at, first_response_seconds, replied"
+EARLY_SESSIONS = [
+    Msg("s1", A, "buyer", "2026-11-09 07:55:00", "在吗"),
+    Msg("s1", A, "buyer", "2026-11-09 07:58:00", "有人吗"),
+    Msg("s1", A, "agent", "2026-11-09 08:01:30", "在的，早上好"),  # 3.5 min later: same session
+    Msg("s2", A, "buyer", "2026-11-09 07:30:00", "发货了吗"),
+    Msg("s2", A, "agent", "2026-11-09 07:40:00", "今天发"),  # exactly 10 min: same session
+    Msg("s3", A, "buyer", "2026-11-09 10:00:00", "有优惠吗"),
+    Msg("s3", A, "agent", "2026-11-09 10:00:20", "有的"),
+]
+
+
+def test_first_response_measured_from_next_opening(ws: Workspace) -> None:
+    add_messages(ws, EARLY_SESSIONS)
+    derive(ws)
+    assert rows(ws, f"SELECT {FIRST} FROM chat_session ORDER BY buyer_nick") == [
+        ("s1", utc("2026-11-09 08:00:00"), 90, True),  # 08:01:30 − 08:00 (not 390 s)
+        ("s2", utc("2026-11-09 08:00:00"), 0, True),  # answered before the opening: 0 s
+        ("s3", utc("2026-11-09 10:00:00"), 20, True),  # in service: from the buyer's message
+    ]
+    # the same seconds as each session's reply round
+    assert rows(ws, "SELECT buyer_nick, response_seconds FROM reply_round ORDER BY 1") == [
+        ("s1", 90),
+        ("s2", 0),
+        ("s3", 20),
+    ]
+
+
+def test_first_response_excluded_out_of_hours(ws: Workspace) -> None:
+    add_messages(ws, EARLY_SESSIONS)
+    derive(ws, configure(ws, ServiceHours(out_of_hours=OutOfHoursRule.exclude)))
+    assert rows(ws, f"SELECT {FIRST} FROM chat_session ORDER BY buyer_nick") == [
+        ("s1", None, None, True),  # replied, but not counted
+        ("s2", None, None, True),
+        ("s3", utc("2026-11-09 10:00:00"), 20, True),
+    ]
+
+
+def test_first_response_on_a_day_off(ws: Workspace) -> None:
+    hours = ServiceHours(days_off=[date(2026, 11, 7), date(2026, 11, 8)])
+    add_messages(
+        ws,
+        [
+            Msg("s4", A, "buyer", "2026-11-08 23:00:00"),  # Sunday, a day off
+            Msg("s4", A, "buyer", "2026-11-08 23:09:00"),
+            Msg("s4", A, "agent", "2026-11-08 23:15:00", "您好，值班客服"),
+        ],
+    )
+    derive(ws, configure(ws, hours))
+    # the next opening is Monday 08:00: the in-session reply before it counts 0 s
+    assert rows(ws, f"SELECT {FIRST} FROM chat_session") == [
+        ("s4", utc("2026-11-09 08:00:00"), 0, True)
+    ]
+
+
 def test_shop_settings_rows(ws: Workspace) -> None:
     hours = ServiceHours(
         windows=[

@@ -177,7 +177,7 @@ def test_session_ids_are_unique_and_stable(ws: Workspace) -> None:
     ]
 
 
-def test_slow_first_reply_counts_for_the_session_it_answers(ws: Workspace) -> None:
+def test_reply_after_the_session_ended_is_no_first_response(ws: Workspace) -> None:
     add_messages(
         ws,
         [
@@ -186,12 +186,17 @@ def test_slow_first_reply_counts_for_the_session_it_answers(ws: Workspace) -> No
         ],
     )
     derive(ws)
-    # the reply opens a second session, but it answers the first: 720 s
+    # the reply opens a second session: the first went quiet unanswered, so it has no first
+    # response (the platform's rule); replied stays true (a human reply came that day)
     assert rows(
         ws,
         """SELECT started_at, duration_seconds, first_response_seconds, replied, seller_first
            FROM chat_session ORDER BY started_at""",
     ) == [
-        (utc("2026-11-09 15:00:00"), 0, 720, True, False),
+        (utc("2026-11-09 15:00:00"), 0, None, True, False),
         (utc("2026-11-09 15:12:00"), 0, None, False, True),
+    ]
+    # the reply round still times it: 720 s, 600 s after the cap
+    assert rows(ws, "SELECT response_seconds, capped_seconds, counted FROM reply_round") == [
+        (720, 600, True)
     ]

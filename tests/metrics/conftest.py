@@ -83,16 +83,22 @@ def run(
     tables: Mapping[str, Sequence[Row]],
     period: str | None = None,
     as_of: str = "2026-11-20 12:00:00",
+    **metrics: object,
 ) -> Values:
-    """Create the derived tables, compute (no derivations) and read every stored value."""
+    """Create the derived tables, compute (no derivations) and read every stored value;
+    ``metrics`` replaces ``metrics:`` settings of shopkpi.yaml (e.g. ``fcr_days=5``)."""
     create_derived(ws.warehouse.con, tables)
-    compute(ws, period, as_of)
+    compute(ws, period, as_of, **metrics)
     return Values(read_values(ws.warehouse.con, ValueQuery()))
 
 
-def compute(ws: Workspace, period: str | None, as_of: str) -> ComputeResult:
+def compute(ws: Workspace, period: str | None, as_of: str, **metrics: object) -> ComputeResult:
+    config = ws.config
+    if metrics:
+        settings = config.metrics.model_validate(config.metrics.model_dump() | metrics)
+        config = config.model_copy(update={"metrics": settings})
     return compute_metrics(
-        ws.warehouse, ws.config, period, datetime.fromisoformat(as_of), derive=False
+        ws.warehouse, config, period, datetime.fromisoformat(as_of), derive=False
     )
 
 

@@ -12,8 +12,9 @@ INQUIRIES = [
     {"buyer_nick": b, "staff_id": "s1", "biz_date": day}
     for b, day in (("b1", D10), ("b2", D10), ("b1", D11))
 ]
-# s2 has no roster: the day it sent a human message is its day worked
-SESSIONS = [{"session_id": "x9", "buyer_nick": "b3", "staff_id": "s2", "biz_date": D10}]
+# s2 has no roster and only wrote first (a 催付 the buyer never answered): still a day worked
+AGENT_ONLY = {"consulted": False, "received": False, "replied": False, "is_inquiry": False}
+S2_INQUIRY = {"buyer_nick": "b3", "staff_id": "s2", "biz_date": D10} | AGENT_ONLY
 
 
 def _run(shop: Workspace) -> Values:
@@ -22,7 +23,7 @@ def _run(shop: Workspace) -> Values:
         for day in (D10, D11, d("2026-11-25"))  # 11-25 is after as_of: not worked yet
     ]
     insert(shop.warehouse.con, "shift", shifts)
-    tables = {"inquiry": INQUIRIES, "chat_session": SESSIONS, "order_credit": ORDERS}
+    tables = {"inquiry": [*INQUIRIES, S2_INQUIRY], "order_credit": ORDERS}
     return run(shop, tables)
 
 
@@ -34,6 +35,40 @@ def test_per_day_worked(shop: Workspace) -> None:
     assert v.value("orders_per_day_worked") == dec("1.5")  # 3 orders / 2 days
     assert v.value("sales_per_day_worked") == 80  # 160 / 2
     assert v.value("inquiries_per_staff_day") == dec("1.5")  # 3 inquiries / 2 days
+
+
+def _basis_run(shop: Workspace, basis: str) -> Values:
+    shifts = [
+        {"staff_id": staff, "biz_date": day, "start_time": "09:00:00", "end_time": "18:00:00"}
+        for staff, day in (("s1", D10), ("s1", D11), ("s3", D10))
+    ]
+    insert(shop.warehouse.con, "shift", shifts)
+    inquiries = [
+        {"buyer_nick": "b1", "staff_id": "s1", "biz_date": D10},  # s1 chatted on 11-10
+        # 11-11: a buyer wrote to s1, who never wrote back: s1 sent no message that day
+        {"buyer_nick": "b2", "staff_id": "s1", "biz_date": D11, "agent_wrote": False}
+        | {"received": False, "replied": False, "is_inquiry": False},
+        S2_INQUIRY,  # s2 (no roster) wrote on 11-10
+    ]  # s3 never chats: a supervisor with a shift on 11-10
+    return run(shop, {"inquiry": inquiries}, days_worked=basis)
+
+
+def test_days_worked_by_chat_is_the_default(shop: Workspace) -> None:
+    v = _basis_run(shop, "chat")
+    assert v.value("days_worked") == 1  # 11-10 only; the 11-11 shift had no message
+    assert v.value("days_worked", "s2") == 1
+    assert v.value("days_worked", "s3") == 1  # never chats: the roster's shift counts
+    assert v.value("days_worked", "A组") == 2
+    assert v.value("days_worked", "demo") == 3
+
+
+def test_days_worked_by_shift(shop: Workspace) -> None:
+    v = _basis_run(shop, "shift")
+    assert v.value("days_worked") == 2  # both shifts
+    assert v.value("days_worked", "s2") == 1  # no roster: the day it wrote
+    assert v.value("days_worked", "s3") == 1
+    assert v.value("days_worked", "A组") == 3
+    assert v.value("days_worked", "demo") == 4
 
 
 def test_labour_efficiency(shop: Workspace) -> None:

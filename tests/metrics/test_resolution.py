@@ -78,3 +78,22 @@ def test_payment_chase(shop: Workspace) -> None:
     # s2 chased o3 at 11-20 05:00 Beijing; 24 h have not passed and it is unpaid
     o3 = v.get("payment_chase_rate", "s2")
     assert o3.status is Status.pending and o3.denominator == 1
+
+
+def test_fcr_days_is_a_setting(shop: Workspace) -> None:
+    # fcr_days = 5: b2's return 4 days later now counts; the open window starts 11-15
+    v = run(shop, {"inquiry": FCR_INQUIRIES}, fcr_days=5)
+    week = v.get("first_contact_resolution_rate", "s1", "2026-W46")
+    # b1 11-10 came back 11-12, b2 11-10 came back 11-14, b2 11-14 did not: 1 of 3
+    assert (week.numerator, week.denominator, week.value) == (1, 3, dec("0.333333"))
+    assert week.status is Status.final
+
+
+def test_chase_hours_is_a_setting(shop: Workspace) -> None:
+    tables = {"order_credit": CHASE_ORDERS, "chat_session": CHASE_SESSIONS}
+    v = run(shop, tables, chase_hours=1)
+    assert v.value("payment_chase_orders") == 2
+    assert v.value("payment_chase_recovered") == 0  # o1 was paid 2 h after the chase
+    # o3 was chased 14 h before as_of: with a 1 h window it is final, unrecovered
+    o3 = v.get("payment_chase_rate", "s2")
+    assert (o3.status, o3.value) == (Status.final, 0)

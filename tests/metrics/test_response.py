@@ -67,6 +67,18 @@ SESSIONS = [
         "agent_messages": 0,
         "first_response_seconds": None,
     },
+    {
+        # a 催付 the buyer never answered: the agent wrote, the buyer did not (no reception)
+        "session_id": "x4",
+        "buyer_nick": "b4",
+        "staff_id": "s1",
+        "biz_date": D10,
+        "duration_seconds": 600,
+        "buyer_messages": 0,
+        "agent_messages": 2,
+        "first_response_seconds": None,
+        "transferred_out": True,
+    },
 ]
 INQUIRIES = [
     {"buyer_nick": "b1", "staff_id": "s1", "biz_date": D10, "slow_rounds": 3},
@@ -110,8 +122,15 @@ def test_session_metrics(shop: Workspace) -> None:
     assert v.value("median_first_response_seconds") == 25
     assert v.value("p90_first_response_seconds") == 37  # 10 + 0.9 × 30
     assert v.value("first_response_within_15s_rate") == dec("0.5")
-    assert v.value("avg_session_seconds") == 1150  # (300 + 2000) / 2; x3 had no agent message
-    assert v.value("transfer_rate") == dec("0.5")
+    # receptions only (both sides wrote): x1 and x2; x3 had no agent message, x4 no buyer's
+    assert v.value("avg_session_seconds") == 1150  # (300 + 2000) / 2
+    assert v.get("avg_session_seconds").denominator == 2
+    assert v.value("transfer_rate") == dec("0.5")  # x2 of x1, x2 (x4 is no reception)
+
+
+def test_first_response_target_is_a_setting(shop: Workspace) -> None:
+    v = run(shop, TABLES, first_response_target_seconds=40)
+    assert v.value("first_response_within_15s_rate") == 1  # 10 s and 40 s are both ≤ 40 s
 
 
 def test_reception_quality(shop: Workspace) -> None:

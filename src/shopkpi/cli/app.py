@@ -10,6 +10,8 @@ import typer
 
 from shopkpi.cli.metrics import FormatOpt, OutputFormat
 from shopkpi.cli.metrics import register as register_metric_commands
+from shopkpi.cli.plan import plan_app
+from shopkpi.cli.ratings import ratings_app
 from shopkpi.cli.render import console, err_console, import_summary, print_problems
 from shopkpi.errors import ShopkpiError
 from shopkpi.templates import TemplateKind
@@ -97,7 +99,8 @@ def template(
     from shopkpi.templates import write_template
 
     path = write_template(kind, out)
-    console.print(f"[green]✓[/] 模板已写出：{path}（填好后用 shopkpi ingest 导入）")
+    command = "shopkpi ratings import" if kind is TemplateKind.ratings else "shopkpi ingest"
+    console.print(f"[green]✓[/] 模板已写出：{path}（填好后用 {command} 导入）")
 
 
 @app.command()
@@ -239,6 +242,8 @@ QUARANTINE_LABELS = {
 
 
 register_metric_commands(app)
+app.add_typer(plan_app, name="plan")
+app.add_typer(ratings_app, name="ratings")
 
 
 def main() -> None:

@@ -20,15 +20,28 @@ def command_names() -> list[str]:
     return sorted(commands)
 
 
+def subcommand_names(name: str) -> list[str]:
+    """The subcommands of a command group (``ratings`` → ``import``, ``list``); [] otherwise."""
+    group = typer.main.get_command(app)
+    command = getattr(group, "commands", {}).get(name)
+    return sorted(getattr(command, "commands", {}))
+
+
+def _help(runner: CliRunner, args: list[str]) -> str:
+    result = runner.invoke(
+        app, [*args, "--help"], env={"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"}
+    )
+    return "\n".join(line.rstrip() for line in result.output.splitlines()).strip()
+
+
 def render_cli_reference() -> str:
     runner = CliRunner()
     parts = [HEADER]
     for name in command_names():
-        result = runner.invoke(
-            app, [name, "--help"], env={"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"}
-        )
-        text = "\n".join(line.rstrip() for line in result.output.splitlines()).strip()
-        parts.append(f"## shopkpi {name}\n\n```text\n{text}\n```\n\n")
+        parts.append(f"## shopkpi {name}\n\n```text\n{_help(runner, [name])}\n```\n\n")
+        for sub in subcommand_names(name):
+            text = _help(runner, [name, sub])
+            parts.append(f"### shopkpi {name} {sub}\n\n```text\n{text}\n```\n\n")
     return "".join(parts).rstrip() + "\n"
 
 

@@ -62,6 +62,30 @@ class TouchRule(StrEnum):
     reception = "reception"  # only on a day the buyer also wrote to that account (platform 接待)
 
 
+class ConversionBasis(StrEnum):
+    """Which orders convert an inquiry (询单→下单/付款转化).
+
+    ``credited``: orders credited to the inquiry's agent by the attribution rule (落实下单/
+    落实付款; the platform's 客服绩效 report). ``buyer``: any order of the buyer, so an
+    inquiry with two agents converts for both.
+    """
+
+    credited = "credited"
+    buyer = "buyer"
+
+
+class DaysWorkedBasis(StrEnum):
+    """What makes a day worked (上班天数).
+
+    ``chat``: a day with a human agent message (the platform's 上班天数); staff who never
+    chat count their roster shifts. ``shift``: a day with a roster shift; staff without any
+    shift rows count the days they sent a human message.
+    """
+
+    chat = "chat"
+    shift = "shift"
+
+
 class OutOfHoursRule(StrEnum):
     """How a reply round opened outside service hours is measured."""
 
@@ -149,12 +173,31 @@ class AttributionSettings(_Frozen):
     deduct_refunds: bool = True
     deduct_postage: bool = False
     payment_buffer_days: int = Field(4, ge=0)
+    # Added for conversion (issue 3): credited orders only (platform), or any of the buyer's.
+    conversion: ConversionBasis = ConversionBasis.credited
 
     @model_validator(mode="after")
     def _hours_need_value(self) -> AttributionSettings:
         if self.window is InquiryWindow.hours and self.window_hours is None:
             raise ValueError("window: hours needs window_hours (e.g. 24 or 48)")
         return self
+
+
+class MetricSettings(_Frozen):
+    """Metric rules that are not derivation settings (``metrics:`` in shopkpi.yaml).
+
+    Attributes:
+        fcr_days: 问题一次解决: a contact is resolved when the buyer does not come back
+            within this many days.
+        chase_hours: 催付: a chased order counts as recovered when paid within N hours.
+        first_response_target_seconds: the leading-shop 15秒首响 standard.
+        days_worked: what makes a day worked (上班天数), see :class:`DaysWorkedBasis`.
+    """
+
+    fcr_days: int = Field(3, ge=1, le=90)
+    chase_hours: int = Field(24, ge=1, le=24 * 30)
+    first_response_target_seconds: int = Field(15, ge=1)
+    days_worked: DaysWorkedBasis = DaysWorkedBasis.chat
 
 
 class EngineSettings(_Frozen):
@@ -180,6 +223,7 @@ class WorkspaceConfig(_Frozen):
     week_start: str = "monday"
     session: SessionSettings = Field(default_factory=SessionSettings)
     attribution: AttributionSettings = Field(default_factory=AttributionSettings)
+    metrics: MetricSettings = Field(default_factory=MetricSettings)
     engine: EngineSettings = Field(default_factory=EngineSettings)
     ingest: IngestSettings = Field(default_factory=IngestSettings)
 

@@ -43,6 +43,13 @@ attribution:                    # 订单归属（落实下单/付款）
   deduct_refunds: true          # 客服销售额扣除退款
   deduct_postage: false         # 客服销售额扣除邮费
   payment_buffer_days: 4        # 询单→最终付款在此天数后才定稿（之前显示「待定」）
+  conversion: credited          # 询单转化：credited 只计落实给该客服的订单（平台口径）| buyer 买家的任何订单都算
+
+metrics:                        # 指标口径（派生表之外的规则）
+  days_worked: chat             # 上班天数：chat 有人工消息的天数（平台口径；从不聊天的员工按排班）| shift 按排班表（无排班的员工按有人工消息的天数）
+  fcr_days: 3                   # 问题一次解决：接待后 N 天内买家没有再来咨询
+  chase_hours: 24               # 催付成功：催付后 N 小时内付款
+  first_response_target_seconds: 15   # 15秒首响率的阈值（头部店铺标准）
 
 engine:
   warehouse: warehouse.duckdb   # DuckDB 数据仓库文件

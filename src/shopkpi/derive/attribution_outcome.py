@@ -1,24 +1,59 @@
 """Inquiry conversion (询单→下单/付款): one row per ``inquiry`` row with ``is_inquiry``.
 
-An inquiry converts when the same buyer, in the same shop, created (or paid) an order at or
-after the inquiry's ``first_at``, by shop-local date:
+Which orders convert an inquiry is ``attribution.conversion``:
 
-- ``ordered_same_day``: created on the inquiry day ``D``;
-- ``ordered_next_day``: created on ``D`` or ``D + 1``;
-- ``ordered_final`` / ``paid_final``: created / paid on ``D`` … ``D + payment_buffer_days``.
+- ``credited`` (default, the platform's 客服绩效 report): orders of the buyer credited to
+  the inquiry's agent by the attribution rule (``order_credit``: 落实下单/落实付款), created
+  in the inquiry's window after it (its local date ``D`` or ``D + 1`` under
+  ``same_or_previous_day``; at most ``window_hours`` after the inquiry's last message under
+  ``hours``), and created or paid at or after the inquiry's ``first_at`` (an order
+  completed before the buyer wrote is not this inquiry's doing). An order credited to
+  another agent, or silent (静默), converts nobody's inquiry.
+- ``buyer``: any order of the buyer created (or paid) at or after ``first_at``, whoever is
+  credited, so a buyer who inquired with two agents converts for both.
 
-Conversion is buyer-level, not credit-level: a buyer who inquired with two agents and then
-ordered converts for both (each agent's 询单 counts on its own, as on the platform).
-``final`` is true once the buffer has passed: ``as_of``'s local date > ``D + buffer``.
+Either way, by shop-local date: ``ordered_same_day`` — created on ``D``;
+``ordered_next_day`` — on ``D`` or ``D + 1``; ``ordered_final`` / ``paid_final`` — created
+/ paid on ``D`` … ``D + payment_buffer_days``. The ``ordered_*`` flags need the order
+created at or after ``first_at``. ``final`` is true once the buffer has passed:
+``as_of``'s local date > ``D + buffer``.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from shopkpi.config.models import WorkspaceConfig
+from shopkpi.config.models import ConversionBasis, InquiryWindow, WorkspaceConfig
 from shopkpi.derive.attribution_sql import as_of_cte
 from shopkpi.derive.settings import local_date
+
+
+def _orders(config: WorkspaceConfig) -> str:
+    """CTE body ``ord``: the orders that may convert an inquiry, with their local dates and
+    the staff member they convert for (NULL: anyone, under the buyer basis)."""
+    if config.attribution.conversion is ConversionBasis.credited:
+        return """SELECT shop_id, buyer_nick, credited_staff_id AS staff_id, created_at, paid_at,
+           biz_date AS created_date, paid_biz_date AS paid_date
+    FROM order_credit
+    WHERE buyer_nick IS NOT NULL AND credited_staff_id IS NOT NULL"""
+    return f"""SELECT shop_id, buyer_nick, CAST(NULL AS VARCHAR) AS staff_id, created_at, paid_at,
+           {local_date("created_at", "shop_id", config)} AS created_date,
+           {local_date("paid_at", "shop_id", config)} AS paid_date
+    FROM orders
+    WHERE buyer_nick IS NOT NULL"""
+
+
+def _belongs(config: WorkspaceConfig) -> str:
+    """Join condition: may order ``o`` convert inquiry ``i`` at all (before the dates)?"""
+    rule = config.attribution
+    if rule.conversion is ConversionBasis.buyer:
+        return "true"
+    if rule.window is InquiryWindow.hours:
+        window = f"o.created_at <= i.last_at + INTERVAL {int(rule.window_hours or 0)} HOUR"
+    else:
+        window = "o.created_date >= i.biz_date AND o.created_date <= i.biz_date + 1"
+    return f"""o.staff_id = i.staff_id AND {window}
+     AND (o.created_at >= i.first_at OR o.paid_at >= i.first_at)"""
 
 
 def inquiry_outcome_sql(config: WorkspaceConfig, as_of: datetime | None) -> str:
@@ -34,11 +69,7 @@ def inquiry_outcome_sql(config: WorkspaceConfig, as_of: datetime | None) -> str:
     return f"""WITH as_of AS (
     {as_of_cte(as_of)}
 ), ord AS (
-    SELECT shop_id, buyer_nick, created_at, paid_at,
-           {local_date("created_at", "shop_id", config)} AS created_date,
-           {local_date("paid_at", "shop_id", config)} AS paid_date
-    FROM orders
-    WHERE buyer_nick IS NOT NULL
+    {_orders(config)}
 ), converted AS (
     -- one row per inquiry row; the key includes account_nick and first_at so that none merge
     SELECT i.shop_id, i.buyer_nick, i.staff_id, i.account_nick, i.biz_date, i.first_at,
@@ -51,6 +82,7 @@ def inquiry_outcome_sql(config: WorkspaceConfig, as_of: datetime | None) -> str:
     LEFT JOIN ord AS o
       ON o.shop_id = i.shop_id AND o.buyer_nick = i.buyer_nick
      AND (({created_after} AND o.created_date <= {last_day}) OR ({paid_in}))
+     AND {_belongs(config)}
     WHERE i.is_inquiry
     GROUP BY i.shop_id, i.buyer_nick, i.staff_id, i.account_nick, i.biz_date, i.first_at
 )

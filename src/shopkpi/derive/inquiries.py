@@ -6,8 +6,12 @@ messages, the sender for replies). Messages on an account mapped to no staff mem
 their own row per account (``staff_id`` NULL). ``account_nick`` is the (first, by name)
 account of the row.
 
-- ``consulted``: the buyer sent at least one message; ``received``: the buyer and a human
-  agent both did; ``replied``: a human agent message at or after the buyer's first message.
+- ``consulted``: the buyer sent at least one message; ``agent_wrote``: the staff member sent
+  a human message (a reply, a 催付, a follow-up); ``received``: both.
+- ``replied`` (回复, the platform's rule): the buyer wrote and a human agent message came
+  the same day, before or after the buyer's; so 未回复 is a buyer who only wrote and was
+  never written to ("买家只发了消息，客服一直没回复"). A buyer who answered the agent's
+  follow-up and got no further message is replied: the buyer's message needed no answer.
 - ``first_at``/``last_at``: the row's first and last buyer or human agent message.
 - **After-sale** (``session.aftersale_days``, default 21). The row is ``aftersale`` when
   the buyer paid an order (``orders.paid_at``) at or before ``first_at`` on a local date at
@@ -77,9 +81,7 @@ def inquiry_sql(config: WorkspaceConfig) -> str:
            max(staff_id) AS staff_id, min(account_nick) AS account_nick,
            min(sent_at) AS first_at, max(sent_at) AS last_at,
            {_flag("direction = 'buyer'")} AS consulted,
-           {_flag("direction = 'agent'")} AS agent_wrote,
-           min(CASE WHEN direction = 'buyer' THEN sent_at END) AS first_buyer_at,
-           max(CASE WHEN direction = 'agent' THEN sent_at END) AS last_agent_at
+           {_flag("direction = 'agent'")} AS agent_wrote
     FROM session_message
     WHERE direction IN ('buyer', 'agent')
     GROUP BY shop_id, buyer_nick, {STAFF_KEY}, biz_date
@@ -96,8 +98,8 @@ def inquiry_sql(config: WorkspaceConfig) -> str:
     GROUP BY shop_id, buyer_nick, {STAFF_KEY}, biz_date
 ), {_aftersale(config)}
 SELECT g.shop_id, g.buyer_nick, g.staff_id, g.account_nick, g.biz_date, g.first_at, g.last_at,
-       g.consulted, (g.consulted AND g.agent_wrote) AS received,
-       coalesce(g.last_agent_at >= g.first_buyer_at, false) AS replied,
+       g.consulted, g.agent_wrote, (g.consulted AND g.agent_wrote) AS received,
+       (g.consulted AND g.agent_wrote) AS replied,
        CASE WHEN r.shop_id IS NOT NULL AND x.shop_id IS NULL THEN 'aftersale'
             ELSE 'presale' END AS kind,
        (g.consulted AND g.agent_wrote AND NOT (r.shop_id IS NOT NULL AND x.shop_id IS NULL))

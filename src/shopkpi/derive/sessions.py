@@ -10,6 +10,14 @@ Built from ``session_message`` (see :mod:`shopkpi.derive.messages` for the split
   buyer message on the same local date, even when it comes after the session ended (a
   reply after more than ``idle_minutes`` of silence opens the next session, which is then
   ``seller_first``); ``replied`` when there is one. A reply after midnight is no reply.
+- **First response** (首次响应, the platform's per-session figure). ``first_clock_at`` is
+  when its clock starts, by the same service-hours rule as reply rounds: the first buyer
+  message when it is in service hours; otherwise the next opening under
+  ``from_next_opening``, and NULL (not counted) under ``exclude``. ``first_response_seconds``
+  = ``first_response_at − first_clock_at`` (0 when the reply came before the opening), only
+  when the reply falls inside the session (``first_response_at <= ended_at``): a later reply
+  answers a session that went quiet, and is timed by the reply rounds instead (capped at
+  ``round_cap_seconds``), as the platform does.
 - ``seller_first``: the session's first message is the seller's (human or auto).
 - **Transfers.** ``transferred_out``/``transferred_in`` come from two sources:
   consecutive sessions of a buyer (ordered by their first buyer or human message) on
@@ -27,7 +35,15 @@ from __future__ import annotations
 
 from shopkpi.config.models import WorkspaceConfig
 from shopkpi.derive.messages import seconds_between, session_id
-from shopkpi.derive.settings import lit
+from shopkpi.derive.settings import (
+    in_service,
+    lit,
+    local_ts,
+    next_opening,
+    out_of_hours_rule,
+    time_of_day,
+    utc_of_local,
+)
 from shopkpi.engine import Step
 
 
@@ -123,20 +139,45 @@ def _system_transfers(config: WorkspaceConfig) -> str:
 )"""
 
 
+def _first_clock(config: WorkspaceConfig) -> str:
+    """CTEs ``loc`` and ``clocked``: ``agg`` plus ``first_clock_at`` (see module doc)."""
+    local = "loc.local_first"
+    day = f"CAST({local} AS DATE)"
+    opening = utc_of_local(next_opening("loc.shop_id", local, config), "loc.shop_id", config)
+    return f"""loc AS (
+    SELECT agg.*, {local_ts("agg.first_buyer_at", "agg.shop_id", config)} AS local_first
+    FROM agg
+), clocked AS (
+    SELECT loc.*,
+           CASE WHEN {in_service("loc.shop_id", day, time_of_day(local), config)}
+                    THEN loc.first_buyer_at
+                WHEN {out_of_hours_rule("loc.shop_id", config)} = 'from_next_opening'
+                    THEN {opening}
+           END AS first_clock_at
+    FROM loc
+)"""
+
+
+def _first_response_seconds() -> str:
+    diff = seconds_between("a.first_clock_at", "a.first_response_at")
+    return f"""CASE WHEN a.first_response_at <= a.ended_at
+            THEN (CASE WHEN {diff} < 0 THEN 0 ELSE {diff} END) END"""
+
+
 def chat_session_sql(config: WorkspaceConfig) -> str:
     return f"""WITH agg AS (
     {_aggregate()}
-), {_consecutive_transfers(config)}, {_system_transfers(config)}
+), {_first_clock(config)}, {_consecutive_transfers(config)}, {_system_transfers(config)}
 SELECT a.shop_id, a.session_id, a.buyer_nick, a.account_nick, a.staff_id, a.biz_date,
        a.started_at, a.ended_at, {seconds_between("a.started_at", "a.ended_at")} AS duration_seconds,
        a.buyer_messages, a.agent_messages, a.auto_messages, a.agent_chars,
-       a.first_buyer_at, a.first_response_at,
-       {seconds_between("a.first_buyer_at", "a.first_response_at")} AS first_response_seconds,
+       a.first_buyer_at, a.first_response_at, a.first_clock_at,
+       {_first_response_seconds()} AS first_response_seconds,
        a.first_response_at IS NOT NULL AS replied,
        (coalesce(c.xfer_out, false) OR o.session_id IS NOT NULL) AS transferred_out,
        (coalesce(c.xfer_in, false) OR i.session_id IS NOT NULL) AS transferred_in,
        a.seller_first
-FROM agg AS a
+FROM clocked AS a
 LEFT JOIN moved AS c ON c.shop_id = a.shop_id AND c.session_id = a.session_id
 LEFT JOIN sys_from AS o ON o.shop_id = a.shop_id AND o.session_id = a.session_id
 LEFT JOIN sys_to AS i ON i.shop_id = a.shop_id AND i.session_id = a.session_id"""
@@ -146,5 +187,5 @@ def chat_session_step(config: WorkspaceConfig) -> Step:
     return Step(
         "chat_session",
         chat_session_sql(config),
-        doc="会话：买家 × 子账号，空闲超时与零点切分；首次响应、消息数、转接",
+        doc="会话：买家 × 子账号，空闲超时与零点切分；首次响应（服务时间规则）、消息数、转接",
     )

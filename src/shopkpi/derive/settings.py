@@ -69,16 +69,17 @@ def time_of_day(local: str) -> str:
     return f"(hour({local}) * 3600 + minute({local}) * 60 + second({local}))"
 
 
+def _is_off(s: ShopConfig, day: str) -> str:
+    """Is the local DATE ``day`` one of ``s``'s days off?"""
+    days = s.service_hours.days_off
+    if not days:
+        return "false"
+    return f"({day} IN ({', '.join(f'DATE {lit(d.isoformat())}' for d in sorted(days))}))"
+
+
 def day_off(shop: str, day: str, config: WorkspaceConfig) -> str:
     """Is the local DATE ``day`` a day off of ``shop``?"""
-
-    def one(s: ShopConfig) -> str:
-        days = s.service_hours.days_off
-        if not days:
-            return "false"
-        return f"({day} IN ({', '.join(f'DATE {lit(d.isoformat())}' for d in sorted(days))}))"
-
-    return shop_case(shop, config, one)
+    return shop_case(shop, config, lambda s: _is_off(s, day))
 
 
 def in_window(shop: str, tod: str, config: WorkspaceConfig) -> str:
@@ -98,6 +99,31 @@ def in_window(shop: str, tod: str, config: WorkspaceConfig) -> str:
 def in_service(shop: str, day: str, tod: str, config: WorkspaceConfig) -> str:
     """In service hours: not a day off and inside a window."""
     return f"(NOT {day_off(shop, day, config)} AND {in_window(shop, tod, config)})"
+
+
+def next_opening(shop: str, local: str, config: WorkspaceConfig) -> str:
+    """The shop's first window opening after the local TIMESTAMP ``local``, as a local
+    TIMESTAMP (NULL when there is none within ``max_days_ahead`` days).
+
+    A plain expression, no join: each candidate (a window start on one of the next days that
+    is no day off) is NULL unless it is later than ``local``, and ``least`` skips NULLs on
+    DuckDB and Spark alike. ``reply_round`` finds the same opening with a join.
+    """
+    ahead = max_days_ahead(config)
+
+    def one(s: ShopConfig) -> str:
+        found = []
+        for k in range(ahead + 1):
+            day = f"(CAST({local} AS DATE) + {k})"
+            for w in s.service_hours.windows:
+                clock = lit(w.start.strftime("%H:%M:%S"))
+                at = f"CAST(CAST({day} AS VARCHAR) || ' ' || {clock} AS TIMESTAMP)"
+                found.append(f"CASE WHEN NOT {_is_off(s, day)} AND {at} > {local} THEN {at} END")
+        if not found:
+            return "CAST(NULL AS TIMESTAMP)"
+        return found[0] if len(found) == 1 else f"least({', '.join(found)})"
+
+    return shop_case(shop, config, one)
 
 
 def out_of_hours_rule(shop: str, config: WorkspaceConfig) -> str:

@@ -174,6 +174,7 @@ class Ingestor:
         chosen = [(raw, choose_tabular(raw, self.tabular)) for raw in tables]
         known = [(raw, a) for raw, a in chosen if a is not None]
         if not known:
+            _refuse_ratings_file(tables)
             headers = "、".join(tables[0].headers[:6])
             raise _unknown(src.display_name, f"无法根据表头识别文件格式（表头：{headers}…）")
         results = [stage_tabular(ctx, adapter, raw) for raw, adapter in known]
@@ -234,6 +235,21 @@ def _add(result: ImportResult, table: str, stats: UpsertStats) -> None:
     result.overwritten += stats.overwritten
     result.unchanged += stats.unchanged
     result.tables[table] = result.tables.get(table, 0) + stats.inserted + stats.overwritten
+
+
+def _refuse_ratings_file(tables: list[RawTable]) -> None:
+    """A 主管评分 file belongs in the app DB (with its audit trail), not the warehouse."""
+    from shopkpi.appdb.ratings_file import looks_like_ratings
+
+    for raw in tables:
+        if looks_like_ratings(raw.headers):
+            raise FileRefused(
+                raw.label,
+                "ratings_file",
+                "这是主管评分表（员工编号、周期、维度、分数），评分保存在应用数据库，不经过 ingest 导入",
+                row=1,
+                hint=f"请运行 `shopkpi ratings import {raw.source} --by 你的名字`",
+            )
 
 
 def _unknown(name: str, detail: str) -> FileRefused:

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 from shopkpi.config.models import WorkspaceConfig
 from shopkpi.engine import DuckDBEngine, Engine
 from shopkpi.errors import ShopkpiError
-from shopkpi.metrics.context import MetricContext, MetricSettings, date_lit
+from shopkpi.metrics.context import MetricContext, date_lit
 from shopkpi.metrics.model import Grain
 from shopkpi.metrics.periods import Period, covering, parse_period
 from shopkpi.metrics.steps import Scope, metric_steps
@@ -91,7 +91,6 @@ def compute_metrics(
     as_of: datetime | None = None,
     *,
     derive: bool = True,
-    settings: MetricSettings | None = None,
     engine: Engine | None = None,
 ) -> ComputeResult:
     """Rebuild the derived tables (unless ``derive`` is false) and the metric values of the
@@ -107,7 +106,7 @@ def compute_metrics(
 
         runner.run(derivation_steps(config, resolved))
     derived = time.perf_counter()
-    ctx = MetricContext(config, resolved, settings or MetricSettings())
+    ctx = MetricContext(config, resolved)
     scope = build_scope(period, ctx, *data_days(warehouse, ctx.local_today()))
     runner.run(metric_steps(ctx, scope))
     with warehouse.transaction():

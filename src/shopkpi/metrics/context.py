@@ -1,32 +1,20 @@
 """What a metric SQL builder may read: the settings, ``as_of`` and the shops' clocks.
 
+Metric rules that are not derivation settings (``fcr_days``, ``chase_hours``, the 15 s
+target, the days-worked basis) live under ``metrics:`` in shopkpi.yaml
+(:class:`~shopkpi.config.models.MetricSettings`).
+
 Settings are inlined into the SQL as literals, and "pending" is judged against ``as_of``
 (never ``now()``), so re-running compute gives identical rows.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from shopkpi.config.models import WorkspaceConfig
-
-
-@dataclass(frozen=True)
-class MetricSettings:
-    """Metric rules that are not derivation settings (defaults follow FIELD.md §2).
-
-    Attributes:
-        fcr_days: 问题一次解决: a contact is resolved when the buyer does not come back
-            within this many days.
-        chase_hours: 催付: a chased order counts as recovered when paid within N hours.
-        first_response_target_seconds: the leading-shop 15秒首响 standard.
-    """
-
-    fcr_days: int = 3
-    chase_hours: int = 24
-    first_response_target_seconds: int = 15
+from shopkpi.config.models import MetricSettings, WorkspaceConfig
 
 
 @dataclass(frozen=True)
@@ -35,7 +23,14 @@ class MetricContext:
 
     config: WorkspaceConfig
     as_of: datetime
-    settings: MetricSettings = field(default_factory=MetricSettings)
+    # Replaces ``config.metrics`` when given (kept for callers that passed settings here
+    # before they moved into shopkpi.yaml); normally None.
+    metric_settings: MetricSettings | None = None
+
+    @property
+    def settings(self) -> MetricSettings:
+        """The ``metrics:`` settings of shopkpi.yaml (fcr_days, chase_hours, …)."""
+        return self.metric_settings or self.config.metrics
 
     def local_today(self, shop_id: str | None = None) -> date:
         """``as_of`` as a shop-local date (unknown shops use the first shop's zone)."""

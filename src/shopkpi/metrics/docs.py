@@ -5,9 +5,9 @@ Run ``python -m shopkpi.metrics.docs > docs/metrics.md``; a test fails when the 
 
 from __future__ import annotations
 
+from shopkpi.config.models import AttributionSettings, MetricSettings
 from shopkpi.ingest.adapters.vocab import EntityKind
 from shopkpi.metrics.catalog import CATALOG
-from shopkpi.metrics.context import MetricSettings
 from shopkpi.metrics.model import Family, MetricDef
 
 HEADER = """# Metric reference (指标目录)
@@ -41,18 +41,25 @@ Generated from the catalog (`src/shopkpi/metrics/families/`) by
 
 
 def _settings() -> str:
-    s = MetricSettings()
+    s, a = MetricSettings(), AttributionSettings()
     return f"""
 ## Metric settings
 
+Under `metrics:` in `shopkpi.yaml` (`MetricSettings` in `src/shopkpi/config/models.py`):
+
 | setting | default | used by |
 |---|---|---|
+| `days_worked` | `{s.days_worked.value}` | 上班天数 and everything per day worked: `chat` = days with a human agent message (the platform's 上班天数; staff who never chat count their roster shifts); `shift` = days with a roster shift (staff without shifts count their chat days) |
 | `fcr_days` | {s.fcr_days} | 问题一次解决率: a contact is resolved when the buyer does not return within N days |
 | `chase_hours` | {s.chase_hours} | 催付: a chased order is recovered when paid within N hours |
 | `first_response_target_seconds` | {s.first_response_target_seconds} | 15秒首响率 |
 
-Session, reply-round and attribution settings (`session.*`, `attribution.*` in
-`shopkpi.yaml`) apply through the derived tables; see `docs/derive.md`.
+`attribution.conversion` (default `{a.conversion.value}`) decides which orders convert an
+inquiry (询单→下单/付款 rates): `credited` = only orders credited to the inquiry's agent by
+the attribution rule (the platform's), `buyer` = any order of the buyer.
+
+Session, reply-round and attribution settings (`session.*`, `service_hours.*`,
+`attribution.*` in `shopkpi.yaml`) apply through the derived tables; see `docs/derive.md`.
 """
 
 

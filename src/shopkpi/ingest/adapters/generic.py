@@ -32,6 +32,7 @@ from pydantic import Field as PydField
 
 from shopkpi.config.loader import load_yaml_model
 from shopkpi.errors import ConfigError, FileRefused, Problem
+from shopkpi.ingest.adapters.vocab import COLUMN_VOCABULARIES
 from shopkpi.ingest.base import Field, FieldKind, ImportContext, TabularAdapter
 from shopkpi.ingest.reader import RawTable
 from shopkpi.ingest.tabular import q
@@ -122,7 +123,8 @@ class GenericAdapter(TabularAdapter):
             kind = _SQL_KIND.get(types[name], FieldKind.text)
             if kind is FieldKind.text and (name in table.key or name.endswith("_id")):
                 kind = FieldKind.id
-            if spec.values:
+            values = spec.values or COLUMN_VOCABULARIES.get((mapping.table, name))
+            if values:
                 kind = FieldKind.enum
             header = name if mapping.transform else spec.column
             fields.append(
@@ -131,7 +133,7 @@ class GenericAdapter(TabularAdapter):
                     (header,),
                     kind,
                     required=True,
-                    values=spec.values,
+                    values=values,
                     fmt=tuple(spec.format) if isinstance(spec.format, list) else spec.format,
                     not_null=name in table.key,
                 )

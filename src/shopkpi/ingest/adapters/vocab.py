@@ -56,6 +56,15 @@ class EvalSource(StrEnum):
     system_invite = "system_invite"  # 2 系统邀评
 
 
+class ProductLifecycle(StrEnum):
+    """商品生命周期 (product life stage, DESIGN §4); plans weight items by it (§7)."""
+
+    new = "new"  # 新品
+    growth = "growth"  # 成长
+    mature = "mature"  # 成熟
+    clearance = "clearance"  # 清仓
+
+
 class EntityKind(StrEnum):
     staff = "staff"
     team = "team"
@@ -172,3 +181,20 @@ ENTITY_KINDS = _vocab(
         EntityKind.shop: ("店铺", "全店"),
     },
 )
+
+LIFECYCLES = _vocab(
+    ProductLifecycle,
+    {
+        ProductLifecycle.new: ("新品", "新品期", "上新", "上新期", "导入期", "launch"),
+        ProductLifecycle.growth: ("成长", "成长期"),
+        ProductLifecycle.mature: ("成熟", "成熟期"),
+        ProductLifecycle.clearance: ("清仓", "清仓期", "衰退", "衰退期"),
+    },
+)
+
+# Canonical columns with a closed vocabulary. A generic mapping onto one of them gets the
+# vocabulary without listing ``values``, so an unknown value quarantines the row just as in
+# a built-in format; a mapping's own ``values`` still win.
+COLUMN_VOCABULARIES: dict[tuple[str, str], dict[str, str]] = {
+    ("product", "lifecycle"): LIFECYCLES,
+}

@@ -128,7 +128,7 @@ METRICS = (
         _A,
         _PCT,
         MetricKind.ratio,
-        "转出的会话数 / 有人工消息的会话数",
+        "转出的接待会话数 / 接待会话数（买家与客服都有人工消息）",
         "ms_session",
         "transferred",
         "served",

@@ -53,21 +53,32 @@ def round_source_sql(ctx: MetricContext) -> str:
 FROM reply_round AS r"""
 
 
+# A reception (接待): both the buyer and a human agent wrote (FIELD.md §2).
+RECEPTION = "s.agent_messages > 0 AND s.buyer_messages > 0"
+
+
 def session_source_sql(ctx: MetricContext) -> str:
     """``ms_session``: one row per chat session (会话), 0/1 flags and served durations."""
     target = ctx.settings.first_response_target_seconds
     return f"""SELECT s.shop_id, s.staff_id, s.biz_date, s.session_id, s.buyer_nick,
        s.account_nick, s.started_at, s.ended_at, s.duration_seconds, s.buyer_messages,
-       s.agent_messages, s.auto_messages, s.agent_chars, s.first_response_seconds,
-       {flag("s.agent_messages > 0")} AS served,
-       CASE WHEN s.agent_messages > 0 THEN s.duration_seconds ELSE 0 END AS served_seconds,
+       s.agent_messages, s.auto_messages, s.agent_chars, s.first_clock_at,
+       s.first_response_seconds,
+       {flag(RECEPTION)} AS served,
+       CASE WHEN {RECEPTION} THEN s.duration_seconds ELSE 0 END AS served_seconds,
        {flag("s.first_response_seconds IS NOT NULL")} AS responded,
        coalesce(s.first_response_seconds, 0) AS responded_seconds,
        {flag(f"s.first_response_seconds <= {target}")} AS first_within_target,
-       {flag("s.agent_messages > 0 AND s.transferred_out")} AS transferred,
-       CASE WHEN s.agent_messages = 0 THEN '客服无人工消息：不计接待时长'
+       {flag(f"{RECEPTION} AND s.transferred_out")} AS transferred,
+       CASE WHEN s.agent_messages = 0 THEN '客服无人工消息：不计接待时长、首响'
+            WHEN s.buyer_messages = 0 THEN '买家未发言（催付、跟进）：不是接待，不计接待时长、首响'
             WHEN s.transferred_out THEN '已转接给其他子账号：计转接'
-            WHEN s.first_response_seconds IS NULL THEN '无买家消息在先（客服主动）：不计首响'
+            WHEN s.first_response_at IS NULL THEN '买家发言后当天无人工回复：不计首响'
+            WHEN s.first_response_at > s.ended_at
+                THEN '会话结束（空闲超时）后才回复：不计首响，按回合计响应'
+            WHEN s.first_clock_at IS NULL THEN '非服务时间开始的会话：按设置不计首响'
+            WHEN s.first_clock_at > s.first_buyer_at
+                THEN '非服务时间开始的会话：首响从下一个上班时间起算'
             ELSE '计入：首响 = 第一条人工回复 − 第一条买家消息' END AS note
 FROM chat_session AS s"""
 
@@ -101,6 +112,7 @@ SESSION = Source(
         ("duration_seconds", "时长(秒)"),
         ("buyer_messages", "买家消息"),
         ("agent_messages", "人工消息"),
+        ("first_clock_at", "首响起算"),
         ("first_response_seconds", "首响(秒)"),
     ),
     "biz_date, started_at, session_id",
@@ -136,11 +148,16 @@ METRICS = (
         _F,
         _S,
         MetricKind.mean,
-        "Σ(第一条人工回复 − 第一条买家消息) / 有首响的会话数",
+        "Σ(会话内第一条人工回复 − 第一条买家消息) / 有首响的会话数",
         "ms_session",
         "responded_seconds",
         "responded",
         lower_is_better=True,
+        description=(
+            "与回合同一服务时间规则：非服务时间开始的会话按 service_hours.out_of_hours 从下一个"
+            "上班时间起算或不计；会话结束（空闲超时）后才来的回复不计首响（平台口径），"
+            "由平均响应时间按回合计入。"
+        ),
     ),
     metric(
         "median_first_response_seconds",
@@ -172,7 +189,7 @@ METRICS = (
         _F,
         Unit.ratio,
         MetricKind.ratio,
-        "首响 ≤ 15 秒的会话数 / 有首响的会话数",
+        "首响 ≤ first_response_target_seconds（15秒）的会话数 / 有首响的会话数",
         "ms_session",
         "first_within_target",
         "responded",
@@ -278,7 +295,7 @@ METRICS = (
         _F,
         _S,
         MetricKind.mean,
-        "Σ会话时长（不含空闲切分的时间） / 有人工消息的会话数",
+        "Σ会话时长（不含空闲切分的时间） / 接待会话数（买家与客服都有人工消息）",
         "ms_session",
         "served_seconds",
         "served",

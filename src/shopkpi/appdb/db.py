@@ -1,0 +1,202 @@
+"""``AppDB``: the app database's API (ratings, plan adoptions, snapshots, audit log).
+
+Every write runs in one transaction together with its audit row, so a rating never
+changes without the log saying who changed it, when, and from what to what.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from shopkpi.appdb import audit, guard, plans, ratings, snapshots
+from shopkpi.appdb.migrate import upgrade
+from shopkpi.appdb.ratings_file import read_ratings
+from shopkpi.appdb.records import (
+    Adoption,
+    AppDBError,
+    AuditRecord,
+    Outcome,
+    PlanRef,
+    RatingInput,
+    RatingRecord,
+    RatingsImport,
+    Snapshot,
+)
+from shopkpi.appdb.url import make_engine, resolve_url
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class AppDB:
+    """The app database at ``url`` (SQLite or PostgreSQL), migrated to the newest schema.
+
+    Args:
+        url: a SQLAlchemy URL; a relative SQLite path is taken relative to ``root``.
+        root: the workspace folder.
+        clock: returns the current UTC time (naive); tests pass a fixed clock.
+    """
+
+    def __init__(
+        self,
+        url: str = "sqlite:///app.db",
+        *,
+        root: Path | None = None,
+        clock: Callable[[], dt.datetime] = utc_now,
+    ) -> None:
+        self.url = resolve_url(url, root)
+        self.engine = make_engine(self.url)
+        self.clock = clock
+        upgrade(self.engine)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        guard.install(self._sessions)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """One transaction: committed when the block ends, rolled back on any exception."""
+        with self._sessions.begin() as session:
+            yield session
+
+    # Ratings ------------------------------------------------------------------------
+
+    def set_rating(
+        self,
+        staff_id: str,
+        period: str,
+        criterion: str,
+        score: Decimal | int | str,
+        *,
+        actor: str,
+        comment: str | None = None,
+        rater: str | None = None,
+        reason: str | None = None,
+    ) -> Outcome:
+        """Write one rating (criterion by id, ``态度.责任心`` or ``责任心``) and its audit row."""
+        rating = ratings.validated(
+            RatingInput(staff_id, period, criterion, Decimal(str(score)), comment, rater)
+        )
+        with self.session() as session:
+            return ratings.write(session, rating, actor=actor, reason=reason, now=self.clock())
+
+    def import_ratings(
+        self, path: Path, actor: str, known_staff: frozenset[str] | None = None
+    ) -> RatingsImport:
+        """Import a ratings file all or nothing; unchanged rows write nothing.
+
+        Raises:
+            FileRefused: the file cannot be read or lacks a required column.
+            RatingsFileError: bad rows (every one listed); nothing was written.
+        """
+        rows = read_ratings(path, known_staff)
+        counts = dict.fromkeys(Outcome, 0)
+        now = self.clock()
+        with self.session() as session:
+            for r in rows:
+                reason = f"导入 {path.name} 第{r.row}行"
+                counts[ratings.write(session, r, actor=actor, reason=reason, now=now)] += 1
+        return RatingsImport(
+            path.name,
+            len(rows),
+            counts[Outcome.created],
+            counts[Outcome.changed],
+            counts[Outcome.unchanged],
+        )
+
+    def ratings_for(self, period: str) -> dict[tuple[str, str], Decimal]:
+        """(staff_id, criterion_id) → score for ``period`` (what the scoring engine reads)."""
+        with self.session() as session:
+            return ratings.scores(session, period)
+
+    def ratings(self, period: str | None = None) -> list[RatingRecord]:
+        """Stored ratings with comment, rater and time (of one period, or all)."""
+        with self.session() as session:
+            return ratings.records(session, period)
+
+    # Plans --------------------------------------------------------------------------
+
+    def adopt_plan(
+        self, name: str, content: str, *, actor: str, source_file: str | None = None
+    ) -> Adoption:
+        """Record ``content`` as the next adopted version of plan ``name`` (audited)."""
+        with self.session() as session:
+            return plans.adopt(
+                session, name, content, actor=actor, source_file=source_file, now=self.clock()
+            )
+
+    def latest_adoption(self, plan: str) -> Adoption | None:
+        with self.session() as session:
+            return plans.latest(session, plan)
+
+    def adoptions(self, plan: str | None = None) -> list[Adoption]:
+        with self.session() as session:
+            return plans.history(session, plan)
+
+    # Snapshots ----------------------------------------------------------------------
+
+    def freeze(
+        self,
+        period: str,
+        *,
+        plans: Sequence[PlanRef],
+        inputs_hash: str,
+        payload: Any,
+        actor: str,
+        reason: str | None = None,
+        forced: bool = False,
+        pending: Sequence[str] = (),
+    ) -> Snapshot:
+        """Freeze ``period`` as its next snapshot version (1 first, then corrections).
+
+        Raises:
+            AppDBError: pending items without ``forced``; ``forced`` or a correction without
+                a reason; another process froze the same version at the same moment.
+        """
+        try:
+            with self.session() as session:
+                return snapshots.freeze(
+                    session,
+                    period,
+                    plans=plans,
+                    inputs_hash=inputs_hash,
+                    payload=payload,
+                    actor=actor,
+                    reason=reason,
+                    forced=forced,
+                    pending=pending,
+                    now=self.clock(),
+                )
+        except IntegrityError as exc:
+            raise AppDBError(f"周期 {period} 正在被另一个进程封账；请稍后重试") from exc
+
+    def snapshots(self, period: str) -> list[Snapshot]:
+        """Every frozen version of ``period``, oldest first."""
+        with self.session() as session:
+            return snapshots.for_period(session, period)
+
+    def latest_snapshot(self, period: str) -> Snapshot | None:
+        versions = self.snapshots(period)
+        return versions[-1] if versions else None
+
+    # Audit --------------------------------------------------------------------------
+
+    def audit(
+        self, entity_kind: str | None = None, entity_key: str | None = None, limit: int = 200
+    ) -> list[AuditRecord]:
+        """Audit-log rows, newest first."""
+        with self.session() as session:
+            return audit.entries(session, entity_kind, entity_key, limit)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+__all__ = ["AppDB", "AppDBError"]

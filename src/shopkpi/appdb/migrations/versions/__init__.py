@@ -1,0 +1,1 @@
+"""Migration scripts, oldest first. Append new ones; never edit a released one."""

@@ -1,0 +1,105 @@
+"""The app-database tables as typed SQLAlchemy 2 models.
+
+``audit_log``, ``plan_adoption`` and ``scorecard_snapshot`` are append-only: the code never
+updates or deletes their rows (see ``guard``), and the migrations add database triggers
+that reject UPDATE and DELETE on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from shopkpi.appdb.types import ExactDecimal
+
+ID = String(64)
+PERIOD = String(32)
+PERSON = String(128)
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every app-database table."""
+
+
+class Rating(Base):
+    """A supervisor's manual rating (主管评分) of one criterion for one person and period."""
+
+    __tablename__ = "rating"
+    __table_args__ = (
+        UniqueConstraint("staff_id", "period", "criterion_id", name="uq_rating_key"),
+        Index("ix_rating_period", "period"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    staff_id: Mapped[str] = mapped_column(ID)
+    period: Mapped[str] = mapped_column(PERIOD)
+    criterion_id: Mapped[str] = mapped_column(ID)
+    score: Mapped[Decimal] = mapped_column(ExactDecimal(5, 2))
+    comment: Mapped[str | None] = mapped_column(Text)
+    rater: Mapped[str | None] = mapped_column(PERSON)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class AuditEntry(Base):
+    """One row of the append-only audit log: who changed what, when, from what to what."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_entity", "entity_kind", "entity_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
+    actor: Mapped[str] = mapped_column(PERSON)
+    action: Mapped[str] = mapped_column(String(32))
+    entity_kind: Mapped[str] = mapped_column(String(32))
+    entity_key: Mapped[str] = mapped_column(String(256))
+    old_value: Mapped[Any | None] = mapped_column(JSON)
+    new_value: Mapped[Any | None] = mapped_column(JSON)
+    reason: Mapped[str | None] = mapped_column(Text)
+
+
+class PlanAdoption(Base):
+    """One adopted version of a plan file (考核方案): the exact YAML the app scores with."""
+
+    __tablename__ = "plan_adoption"
+    __table_args__ = (UniqueConstraint("plan_name", "version", name="uq_plan_version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    plan_name: Mapped[str] = mapped_column(String(128))
+    version: Mapped[int] = mapped_column(Integer)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    content: Mapped[str] = mapped_column(Text)
+    source_file: Mapped[str | None] = mapped_column(String(512))
+    adopted_by: Mapped[str] = mapped_column(PERSON)
+    adopted_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class ScorecardSnapshot(Base):
+    """A month-end freeze (封账) of a period's scorecards and bonuses; never updated.
+
+    ``plans`` lists every plan version scored (``[{plan, version, hash}]``); ``payload`` is
+    the canonical JSON text of the scorecards and bonuses, byte for byte as frozen.
+    """
+
+    __tablename__ = "scorecard_snapshot"
+    __table_args__ = (UniqueConstraint("period", "version", name="uq_snapshot_version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    period: Mapped[str] = mapped_column(PERIOD)
+    version: Mapped[int] = mapped_column(Integer)
+    plans: Mapped[Any] = mapped_column(JSON)
+    inputs_hash: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[str] = mapped_column(Text)
+    payload_hash: Mapped[str] = mapped_column(String(64))
+    frozen_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    frozen_by: Mapped[str] = mapped_column(PERSON)
+    reason: Mapped[str | None] = mapped_column(Text)
+    forced: Mapped[bool] = mapped_column()
+    pending: Mapped[Any] = mapped_column(JSON)
+
+
+APPEND_ONLY = (AuditEntry, PlanAdoption, ScorecardSnapshot)
+APPEND_ONLY_TABLES = tuple(m.__tablename__ for m in APPEND_ONLY)
