@@ -62,10 +62,17 @@ def _chromium_ready() -> bool:
     return Path("/usr/bin/chromium").exists()
 
 
+def _libreoffice_ready() -> bool:
+    import shutil
+
+    return shutil.which("soffice") is not None
+
+
 _SERVICE_CHECKS = {
     "postgres": (_postgres_up, "PostgreSQL is not reachable on 127.0.0.1:5432"),
     "spark": (_spark_ready, "PySpark or Java is not installed"),
     "browser": (_chromium_ready, "Chromium is not installed at /usr/bin/chromium"),
+    "libreoffice": (_libreoffice_ready, "LibreOffice (soffice) is not installed"),
 }
 
 

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from shopkpi.metrics.compute import ComputeResult
     from shopkpi.metrics.explain import Explanation
     from shopkpi.metrics.report import EntityRow
+    from shopkpi.scoring.service import ScoringService
     from shopkpi.scoring.validate import CheckReport
 
 CONFIG_FILE = "shopkpi.yaml"
@@ -81,6 +82,13 @@ class Workspace:
         from shopkpi.appdb.db import AppDB
 
         return AppDB(self.config.engine.database_url, root=self.root)
+
+    @cached_property
+    def scoring(self) -> ScoringService:
+        """Scores of this workspace: adopt plans, score, scorecards, close, simulate."""
+        from shopkpi.scoring.service import ScoringService
+
+        return ScoringService(self.warehouse.con, self.appdb, self.root, self.config.week_start)
 
     def staff_ids(self) -> frozenset[str] | None:
         """Every staff id in the warehouse, or None while the ``staff`` table is empty."""

@@ -13,6 +13,7 @@ from shopkpi.cli.metrics import register as register_metric_commands
 from shopkpi.cli.plan import plan_app
 from shopkpi.cli.ratings import ratings_app
 from shopkpi.cli.render import console, err_console, import_summary, print_problems
+from shopkpi.cli.score import register as register_score_commands
 from shopkpi.errors import ShopkpiError
 from shopkpi.templates import TemplateKind
 
@@ -124,8 +125,10 @@ def demo(
     if run.refused:
         raise typer.Exit(1)
     from shopkpi.cli.metrics import compute_and_rank
+    from shopkpi.cli.score import print_top
 
     compute_and_rank(run.root)
+    print_top(run.root)
 
 
 @app.command()
@@ -242,6 +245,7 @@ QUARANTINE_LABELS = {
 
 
 register_metric_commands(app)
+register_score_commands(app)
 app.add_typer(plan_app, name="plan")
 app.add_typer(ratings_app, name="ratings")
 

@@ -35,6 +35,14 @@ def render_demo(run: DemoRun) -> None:
     console.print(
         f"[green]✓[/] 示例工作区：{run.root}（生成 {run.generate_seconds:.1f} 秒，导入 {run.ingest_seconds:.1f} 秒）"
     )
+    if run.ratings is not None:
+        r = run.ratings
+        console.print(
+            f"[green]✓[/] 主管评分 {r.file}：{r.rows} 条（新增 {r.created}，未变 {r.unchanged}）"
+        )
+    if run.adopted:
+        plans = "、".join(f"{a.plan_name} 第{a.version}版" for a in run.adopted)
+        console.print(f"[green]✓[/] 已采用考核方案：{plans}")
 
 
 def _generated(run: DemoRun) -> Table:

@@ -9,7 +9,9 @@ import typer
 
 from shopkpi.cli.render import console
 
-plan_app = typer.Typer(help="考核方案：检查方案文件、生成 JSON Schema。", no_args_is_help=True)
+plan_app = typer.Typer(
+    help="考核方案：检查、采用、试算方案文件，生成 JSON Schema。", no_args_is_help=True
+)
 
 WorkspaceOpt = Annotated[
     Path,
@@ -64,3 +66,42 @@ def schema(
         return
     out.write_text(text, encoding="utf-8")
     console.print(f"[green]✓[/] JSON Schema 已写出：{out}")
+
+
+@plan_app.command("adopt")
+def adopt(
+    file: Annotated[Path, typer.Argument(help="要采用的方案文件（通常在 plans/ 下）", exists=True)],
+    by: Annotated[
+        str | None, typer.Option("--by", help="采用人（记入审计日志；默认当前系统用户）")
+    ] = None,
+    workspace: WorkspaceOpt = Path("."),
+) -> None:
+    """采用方案：检查无误后把文件原文存为该方案的新版本（记入审计日志）；评分只用已采用的版本。"""
+    from shopkpi.cli.score import actor, call
+
+    a = call(workspace, lambda s: s.adopt(file, actor(by)))
+    if not a.created:
+        console.print(f"[dim]「{a.plan_name}」第 {a.version} 版与此文件相同，无需重新采用[/]")
+        return
+    console.print(
+        f"[green]✓[/] 已采用「{a.plan_name}」第 {a.version} 版（{a.adopted_by}，"
+        f"sha256 {a.content_hash[:12]}…）"
+    )
+
+
+@plan_app.command("simulate")
+def simulate(
+    file: Annotated[Path, typer.Argument(help="新方案文件（草稿，不会被采用）", exists=True)],
+    period: Annotated[
+        str | None, typer.Option("--period", "-p", help="周期，如 2026-11（默认最近计算的月份）")
+    ] = None,
+    workspace: WorkspaceOpt = Path("."),
+) -> None:
+    """方案试算：用新方案和当前方案给同一批人打分，对比总分、档位、名次、奖金和奖金总额；不写入任何数据。"""
+    from shopkpi.cli.score import call
+    from shopkpi.cli.score_render import simulation_table
+
+    sim = call(workspace, lambda s: s.simulate(file, period))
+    console.print(simulation_table(sim))
+    for note in sim.notes:
+        console.print(f"[yellow]![/] {note}", highlight=False)

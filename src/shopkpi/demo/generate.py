@@ -14,6 +14,7 @@ from shopkpi.demo.writers import (
     order_report,
     platform_report,
     qianniu_workbook,
+    ratings,
     reception,
     refund_report,
     sheets,
@@ -31,11 +32,16 @@ ROSTER = "员工花名册"
 SHIFTS = "排班表"
 TARGETS = "目标表"
 PLATFORM_REPORT = "客服绩效报表"
+RATINGS = "主管评分"
 PEOPLE_KINDS = (ROSTER, SHIFTS, TARGETS)  # import these first, so sub-accounts map to people
 
 
-def generate_demo(folder: Path | str, options: DemoOptions | None = None) -> DemoFiles:
-    """Simulate the shop and write every export into ``folder`` (created if missing).
+def generate_demo(
+    folder: Path | str, options: DemoOptions | None = None, ratings_folder: Path | None = None
+) -> DemoFiles:
+    """Simulate the shop and write every export into ``folder`` (created if missing), and
+    the supervisors' ratings into ``ratings_folder`` when given (ratings are not an export:
+    they go to the app DB through ``shopkpi ratings import``, so they stay out of the inbox).
 
     The same options always give byte-identical files.
     """
@@ -43,13 +49,14 @@ def generate_demo(folder: Path | str, options: DemoOptions | None = None) -> Dem
     target = Path(folder)
     target.mkdir(parents=True, exist_ok=True)
     history = simulate(options)
+    marks = DemoFile(RATINGS, *ratings.write(ratings_folder, history)) if ratings_folder else None
     sessions = reception_sessions(history.conversations)
     files = _people_files(target, history) + _order_files(target, history)
     files += _chat_files(target, history)
     files.append(DemoFile(EVALUATIONS, *sheets.write_evaluations(target, history)))
     # The platform's own report, computed from the simulation (what reconcile compares to).
     files.append(DemoFile(PLATFORM_REPORT, *platform_report.write(target, history)))
-    return DemoFiles(target, tuple(files), _stats(history, len(sessions)))
+    return DemoFiles(target, tuple(files), _stats(history, len(sessions)), marks)
 
 
 def _people_files(folder: Path, history: ShopHistory) -> list[DemoFile]:

@@ -84,6 +84,7 @@ class DemoFiles:
     folder: Path
     files: tuple[DemoFile, ...] = ()
     stats: DemoStats = field(default_factory=DemoStats)
+    ratings: DemoFile | None = None  # 主管评分, outside the inbox (it goes to the app DB)
 
     def by_kind(self, kind: str) -> list[DemoFile]:
         return [f for f in self.files if f.kind == kind]

@@ -147,4 +147,5 @@ def session_message_step(config: WorkspaceConfig) -> Step:
         "session_message",
         session_message_sql(config),
         doc="消息归入会话与回合：自动回复、过渡话术、会话切分、回合起止与转接标记",
+        temporary=True,
     )

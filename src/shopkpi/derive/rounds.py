@@ -25,24 +25,14 @@ from __future__ import annotations
 from shopkpi.config.models import WorkspaceConfig
 from shopkpi.derive.messages import seconds_between, session_id
 from shopkpi.derive.settings import (
-    day_off,
     in_service,
-    lit,
     local_ts,
-    max_days_ahead,
+    next_opening,
     out_of_hours_rule,
-    shop_case,
     time_of_day,
     utc_of_local,
-    windows_sql,
 )
 from shopkpi.engine import Step
-
-KEY = ("shop_id", "buyer_nick", "account_nick", "biz_date", "round_seq")
-
-
-def _on(left: str, right: str) -> str:
-    return " AND ".join(f"{left}.{c} = {right}.{c}" for c in KEY)
 
 
 def _rounds() -> str:
@@ -61,35 +51,6 @@ def _rounds() -> str:
     FROM session_message
     WHERE round_seq > 0 AND (opens_round OR is_answer)
     GROUP BY shop_id, buyer_nick, account_nick, biz_date, round_seq"""
-
-
-def _next_opening(config: WorkspaceConfig) -> str:
-    """CTEs ``cand`` and ``nxt``: the next service opening after an out-of-hours round."""
-    days = " UNION ALL ".join(
-        f"SELECT shop_id, open_day, open_day + {k} AS day FROM ooh_days"
-        for k in range(max_days_ahead(config) + 1)
-    )
-    settings_shop = shop_case("c.shop_id", config, lambda s: lit(s.id))
-    return f"""ooh AS (
-    SELECT {", ".join(KEY)}, open_day, local_open FROM s
-    WHERE NOT in_service AND ooh_rule = 'from_next_opening'
-), ooh_days AS (
-    SELECT DISTINCT shop_id, open_day FROM ooh
-), win AS (
-    {windows_sql(config)}
-), cand AS (
-    SELECT c.shop_id, c.open_day,
-           CAST(CAST(c.day AS VARCHAR) || ' ' || w.open_clock AS TIMESTAMP) AS opening
-    FROM ({days}) AS c
-    JOIN win AS w ON w.shop_id = {settings_shop}
-    WHERE NOT {day_off("c.shop_id", "c.day", config)}
-), nxt AS (
-    SELECT {", ".join(f"o.{c}" for c in KEY)}, min(c.opening) AS next_open
-    FROM ooh AS o
-    JOIN cand AS c
-      ON c.shop_id = o.shop_id AND c.open_day = o.open_day AND c.opening > o.local_open
-    GROUP BY {", ".join(f"o.{c}" for c in KEY)}
-)"""
 
 
 def _elapsed(end: str) -> str:
@@ -113,13 +74,19 @@ def reply_round_sql(config: WorkspaceConfig) -> str:
                AS in_service,
            {out_of_hours_rule("l.shop_id", config)} AS ooh_rule
     FROM l
-), {_next_opening(config)}, t AS (
+), n AS (
+    -- out of hours under from_next_opening: the next opening (NULL when none is ahead)
     SELECT s.*,
-           CASE WHEN s.in_service OR n.next_open IS NULL THEN s.opened_at
-                ELSE {utc_of_local("n.next_open", "s.shop_id", config)} END AS clock_start_at,
-           (s.answered_at IS NOT NULL AND (s.in_service OR n.next_open IS NOT NULL)) AS counted
+           CASE WHEN NOT s.in_service AND s.ooh_rule = 'from_next_opening'
+                THEN {utc_of_local(next_opening("s.shop_id", "s.local_open", config), "s.shop_id", config)}
+           END AS next_open_at
     FROM s
-    LEFT JOIN nxt AS n ON {_on("n", "s")}
+), t AS (
+    SELECT n.*,
+           CASE WHEN n.in_service OR n.next_open_at IS NULL THEN n.opened_at
+                ELSE n.next_open_at END AS clock_start_at,
+           (n.answered_at IS NOT NULL AND (n.in_service OR n.next_open_at IS NOT NULL)) AS counted
+    FROM n
 ), r AS (
     SELECT t.*, {_elapsed("t.answered_at")} AS response_seconds,
            {_elapsed("t.effective_answered_at")} AS effective_response_seconds

@@ -107,7 +107,7 @@ def next_opening(shop: str, local: str, config: WorkspaceConfig) -> str:
 
     A plain expression, no join: each candidate (a window start on one of the next days that
     is no day off) is NULL unless it is later than ``local``, and ``least`` skips NULLs on
-    DuckDB and Spark alike. ``reply_round`` finds the same opening with a join.
+    DuckDB and Spark alike. ``chat_session`` and ``reply_round`` both use it.
     """
     ahead = max_days_ahead(config)
 

@@ -18,12 +18,17 @@ class Step:
         fast_sql: an optional DuckDB-only variant (e.g. ASOF JOIN); engines whose
             ``SUPPORTS_ASOF`` is true may run it instead. The equivalence test checks
             both variants give identical rows.
+        temporary: an intermediate that only later steps of the same run read (no command
+            reads it afterwards): DuckDB keeps it out of the warehouse file, as a TEMP table
+            that lives until the next compute replaces it or the connection closes.
+            Measured on 10M messages: ``session_message`` 27 → 20 CPU seconds.
     """
 
     name: str
     sql: str
     doc: str = ""
     fast_sql: str | None = None
+    temporary: bool = False
 
 
 class Engine(Protocol):

@@ -61,7 +61,7 @@ def _expanded(table: str) -> str:
     return f"""f AS (
     SELECT r.*, p.grain, p.period, p.period_start, p.period_end
     FROM {table} AS r
-    JOIN metric_period AS p ON r.biz_date BETWEEN p.period_start AND p.period_end
+    JOIN metric_day_period AS p ON p.biz_date = r.biz_date
 ), e AS (
     SELECT 'staff' AS entity_kind, f.staff_id AS entity_id, f.* FROM f
     WHERE f.staff_id IS NOT NULL
