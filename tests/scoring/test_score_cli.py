@@ -80,7 +80,7 @@ def test_score_json_gives_totals_grades_bonus_and_items(shop: Workspace) -> None
 def test_score_table_and_csv(shop: Workspace) -> None:
     table = cli(shop, "score", "-p", "2026-11")
     assert "测试售前 第1版" in table and "91.6" in table and "金牌" in table
-    assert "奖金合计 ¥3550" in table and "王主管（没有适用的考核方案）" in table
+    assert "奖金合计 ¥3,550.00" in table and "王主管（没有适用的考核方案）" in table
     rows = cli(shop, "score", "-p", "2026-11", "-f", "csv").splitlines()
     assert rows[0].startswith("staff_id,name,team,plan,plan_version,rank,total,grade,status")
     assert (
@@ -103,7 +103,7 @@ def test_scorecard_explains_every_line(shop: Workspace) -> None:
         "1. 态度.责任心：实际 90 → 直接计分（主管评分 0–100） → 90 分 × 权重 100% × 部分权重 20% = 贡献 18",
         "小计 91.6",
         "总分 91.6 · 档位 金牌 · 名次 1/2 · 定稿",
-        "奖金 ¥2375（定稿）",
+        "奖金 ¥2,375.00（定稿）",
         "绩效工资：绩效基数 1500 × 金牌系数 1.2 = 1800",
         "提成（分段累进）：客服销售额 35000，10000 × 1% + 10000 × 1.5% + 10000 × 2% + 5000 × 2.5%"
         " = 100 + 150 + 200 + 125 = 575",

@@ -26,6 +26,11 @@ def n(text: str | None, empty: str = "—") -> str:
     return empty if text is None else num(Decimal(text))
 
 
+def money(text: str | None, empty: str = "—") -> str:
+    """A money decimal string with thousands separators and cents: ``3,500.00``."""
+    return empty if text is None else f"{Decimal(text):,.2f}"
+
+
 def version_label(version: int) -> str:
     return f"第{version}版" if version else "未采用"
 
@@ -61,7 +66,7 @@ def _plan_table(sheet: ScoreSheet, plan: str, version: int) -> Table:
             n(p["total"]),
             p["grade"] or "—",
             STATUS[p["status"]],
-            n(p["bonus"]["bonus"]) if p["bonus"] else "—",
+            money(p["bonus"]["bonus"]) if p["bonus"] else "—",
         )
     return table
 
@@ -73,7 +78,7 @@ def top_table(sheet: ScoreSheet, top: int) -> Table:
         table.add_column(header, justify="right" if header in ("名次", "总分", "奖金") else "left")
     for p in sheet.people:
         if p["rank"] <= top:
-            bonus = n(p["bonus"]["bonus"]) if p["bonus"] else "—"
+            bonus = money(p["bonus"]["bonus"]) if p["bonus"] else "—"
             table.add_row(
                 p["plan"], str(p["rank"]), p["name"], n(p["total"]), p["grade"] or "—",
                 STATUS[p["status"]], bonus,
@@ -83,7 +88,7 @@ def top_table(sheet: ScoreSheet, top: int) -> Table:
 
 def summary_line(sheet: ScoreSheet) -> str:
     pending = sum(1 for p in sheet.people if p["status"] == "pending")
-    text = f"{sheet.period} · {source_line(sheet)} · {len(sheet.people)} 人，奖金合计 ¥{n(str(sheet.total_bonus))}"
+    text = f"{sheet.period} · {source_line(sheet)} · {len(sheet.people)} 人，奖金合计 ¥{money(str(sheet.total_bonus))}"
     if pending:
         text += f"；{pending} 人待定（观察期未过，总分还会变）"
     return text + "。逐项明细：shopkpi scorecard <员工>"
@@ -153,7 +158,7 @@ def scorecard_lines(sheet: ScoreSheet, p: PersonRecord) -> list[str]:
     )
     if p["bonus"]:
         b = p["bonus"]
-        lines += ["", f"奖金 ¥{n(b['bonus'])}（{STATUS[b['status']]}）"]
+        lines += ["", f"奖金 ¥{money(b['bonus'])}（{STATUS[b['status']]}）"]
         lines += [f"  · {text}" for text in b["lines"]]
     return lines
 
