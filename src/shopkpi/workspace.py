@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from shopkpi.metrics.api import Shown
     from shopkpi.metrics.compute import ComputeResult
     from shopkpi.metrics.explain import Explanation
+    from shopkpi.metrics.pacing import Overview
     from shopkpi.metrics.report import EntityRow
     from shopkpi.scoring.service import ScoringService
     from shopkpi.scoring.validate import CheckReport
@@ -174,6 +175,13 @@ class Workspace:
         from shopkpi.metrics.api import top_staff
 
         return top_staff(self.warehouse.con, period, by)
+
+    def overview(self, period: str | None = None) -> Overview:
+        """Shop KPIs of a month (default: the latest computed) with pacing against targets."""
+        from shopkpi.metrics.api import period_label
+        from shopkpi.metrics.pacing import overview
+
+        return overview(self.warehouse.con, period_label(self.warehouse.con, period))
 
     def _rows(self, sql: str, params: list[object]) -> list[dict[str, object]]:
         cursor = self.warehouse.con.execute(sql, params)

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from shopkpi.appdb import audit, guard, plans, ratings, snapshots
+from shopkpi.appdb import audit, guard, plans, ratings, snapshots, users
 from shopkpi.appdb.migrate import upgrade
 from shopkpi.appdb.ratings_file import read_ratings
 from shopkpi.appdb.records import (
@@ -185,6 +185,37 @@ class AppDB:
     def latest_snapshot(self, period: str) -> Snapshot | None:
         versions = self.snapshots(period)
         return versions[-1] if versions else None
+
+    # Users --------------------------------------------------------------------------
+
+    def add_user(
+        self,
+        username: str,
+        password: str,
+        role: users.Role,
+        *,
+        staff_id: str | None = None,
+        actor: str,
+    ) -> users.UserRecord:
+        """Create a web login with an argon2-hashed password (audited, without the password)."""
+        with self.session() as session:
+            return users.add(
+                session, username, password, role, staff_id=staff_id, actor=actor, now=self.clock()
+            )
+
+    def verify_user(self, username: str, password: str) -> users.UserRecord | None:
+        """The enabled user with this password, else None."""
+        with self.session() as session:
+            return users.verify(session, username, password)
+
+    def user(self, username: str) -> users.UserRecord | None:
+        with self.session() as session:
+            return users.get(session, username)
+
+    def secret(self, name: str) -> str:
+        """A named app secret (e.g. the session signing key), created on first use."""
+        with self.session() as session:
+            return users.secret(session, name)
 
     # Audit --------------------------------------------------------------------------
 

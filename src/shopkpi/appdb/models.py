@@ -103,3 +103,29 @@ class ScorecardSnapshot(Base):
 
 APPEND_ONLY = (AuditEntry, PlanAdoption, ScorecardSnapshot)
 APPEND_ONLY_TABLES = tuple(m.__tablename__ for m in APPEND_ONLY)
+
+
+class AppUser(Base):
+    """A login of the web app (DESIGN §9): a role, an argon2 hash, an optional staff link.
+
+    The table is ``app_user`` because ``user`` is a reserved word in PostgreSQL.
+    """
+
+    __tablename__ = "app_user"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(256))
+    role: Mapped[str] = mapped_column(String(16))
+    staff_id: Mapped[str | None] = mapped_column(ID)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    disabled: Mapped[bool] = mapped_column(default=False)
+
+
+class AppSecret(Base):
+    """A named secret of the app (the session-cookie signing key), made once."""
+
+    __tablename__ = "app_secret"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(256))

@@ -14,6 +14,7 @@ from shopkpi.cli.plan import plan_app
 from shopkpi.cli.ratings import ratings_app
 from shopkpi.cli.render import console, err_console, import_summary, print_problems
 from shopkpi.cli.score import register as register_score_commands
+from shopkpi.cli.serve import register as register_serve_commands
 from shopkpi.errors import ShopkpiError
 from shopkpi.templates import TemplateKind
 
@@ -246,6 +247,7 @@ QUARANTINE_LABELS = {
 
 register_metric_commands(app)
 register_score_commands(app)
+register_serve_commands(app)
 app.add_typer(plan_app, name="plan")
 app.add_typer(ratings_app, name="ratings")
 

@@ -74,6 +74,11 @@ def top_staff(
     return label, ranking(con, label, CATALOG.get_metric(by), columns, limit)
 
 
+def period_label(con: duckdb.DuckDBPyConnection, period: str | None) -> str:
+    """The label of ``period``, or of the latest computed month (then week, then day)."""
+    return _period_label(con, period)
+
+
 def _period_label(con: duckdb.DuckDBPyConnection, period: str | None) -> str:
     if period:
         return parse_period(period).label

@@ -1,0 +1,65 @@
+"""``create_app``: the FastAPI app over one workspace."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
+
+from shopkpi import __version__
+from shopkpi.errors import ShopkpiError
+from shopkpi.web import routes_api, routes_auth, routes_pages
+from shopkpi.web.deps import LoginRequired
+from shopkpi.web.security import LoginLimiter
+from shopkpi.web.settings import WebSettings
+
+HERE = Path(__file__).resolve().parent
+SESSION_SECRET = "session_signing_key"
+
+
+def create_app(workspace_root: Path | str, settings: WebSettings | None = None) -> FastAPI:
+    """The web app of the workspace at ``workspace_root`` (pages, ``/api/v1``, ``/health``)."""
+    from shopkpi.workspace import Workspace
+
+    settings = settings or WebSettings()
+    ws = Workspace(workspace_root)
+    app = FastAPI(
+        title="shopkpi",
+        version=__version__,
+        docs_url="/api/docs",
+        openapi_url="/api/v1/openapi.json",
+    )
+    app.state.ws = ws
+    app.state.settings = settings
+    app.state.limiter = LoginLimiter(settings)
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=ws.appdb.secret(SESSION_SECRET),
+        session_cookie="shopkpi_session",
+        max_age=settings.session_seconds,
+        same_site="lax",
+        https_only=settings.https_only,
+    )
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.include_router(routes_auth.router)
+    app.include_router(routes_pages.router)
+    app.include_router(routes_api.router)
+    app.add_exception_handler(LoginRequired, _to_login)
+    app.add_exception_handler(ShopkpiError, _user_error)
+
+    @app.get("/health", tags=["system"])
+    def health() -> dict[str, str]:
+        return {"status": "ok", "version": __version__}
+
+    return app
+
+
+async def _to_login(request: Request, exc: Exception) -> Response:
+    return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+
+
+async def _user_error(request: Request, exc: Exception) -> Response:
+    return JSONResponse({"detail": str(exc)}, status_code=404)
