@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import copy
+from collections.abc import Collection, Iterable, Sequence
 from contextlib import suppress
 from datetime import datetime
 from functools import cached_property
@@ -25,6 +26,9 @@ if TYPE_CHECKING:
     from shopkpi.metrics.explain import Explanation
     from shopkpi.metrics.pacing import Overview
     from shopkpi.metrics.report import EntityRow
+    from shopkpi.metrics.transcript import Transcript
+    from shopkpi.metrics.trend import Trend
+    from shopkpi.planning.proposals import ProposalService
     from shopkpi.scoring.service import ScoringService
     from shopkpi.scoring.validate import CheckReport
 
@@ -90,6 +94,28 @@ class Workspace:
         from shopkpi.scoring.service import ScoringService
 
         return ScoringService(self.warehouse.con, self.appdb, self.root, self.config.week_start)
+
+    @property
+    def proposals(self) -> ProposalService:
+        """KPI proposals (共创): propose, adjust, approve, reject, list (on this cursor)."""
+        from shopkpi.planning.proposals import ProposalService
+
+        return ProposalService(self.appdb, self.warehouse.con)
+
+    def on_cursor(self) -> Workspace:
+        """This workspace reading the warehouse through its own cursor (one per request
+        of the web app, so that concurrent requests never share a DuckDB connection).
+
+        The view shares the config and the app DB; close it with ``view.warehouse.close()``,
+        which leaves this workspace's connection open. It reads, scores and computes;
+        ingesting through it needs ``self.warehouse.cursor(macros=True)`` instead.
+        """
+        appdb = self.appdb
+        view = copy.copy(self)
+        view.__dict__.pop("scoring", None)
+        view.__dict__.pop("ingestor", None)
+        view.__dict__.update(warehouse=self.warehouse.cursor(), appdb=appdb)
+        return view
 
     def staff_ids(self) -> frozenset[str] | None:
         """Every staff id in the warehouse, or None while the ``staff`` table is empty."""
@@ -167,6 +193,24 @@ class Workspace:
         from shopkpi.metrics.api import explain_for
 
         return explain_for(self.warehouse.con, self.config, staff, metric, period, limit)
+
+    def transcript(self, session_id: str) -> Transcript:
+        """A chat session's messages, classified as the metrics read them (聊天记录)."""
+        from shopkpi.metrics.transcript import transcript
+
+        return transcript(self.warehouse.con, self.config, session_id)
+
+    def trend(
+        self, metric: str, period: str | None = None, teams: Collection[str] | None = None
+    ) -> Trend:
+        """A metric's day values in a month (default: the latest computed) for the shop
+        and each team (``teams``: only these)."""
+        from shopkpi.metrics.api import period_label
+        from shopkpi.metrics.catalog import CATALOG
+        from shopkpi.metrics.trend import daily_trend
+
+        label = period_label(self.warehouse.con, period)
+        return daily_trend(self.warehouse.con, CATALOG.get_metric(metric), label, teams)
 
     def ranking(
         self, period: str | None = None, by: str = "cs_sales"

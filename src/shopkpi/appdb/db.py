@@ -7,7 +7,7 @@ changes without the log saying who changed it, when, and from what to what.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
@@ -16,8 +16,9 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from shopkpi.appdb import audit, guard, plans, ratings, snapshots, users
+from shopkpi.appdb import audit, guard, plans, proposals, ratings, snapshots, users
 from shopkpi.appdb.migrate import upgrade
+from shopkpi.appdb.proposal_rules import Actor, Proposal, ProposalAction
 from shopkpi.appdb.ratings_file import read_ratings
 from shopkpi.appdb.records import (
     Adoption,
@@ -216,6 +217,59 @@ class AppDB:
         """A named app secret (e.g. the session signing key), created on first use."""
         with self.session() as session:
             return users.secret(session, name)
+
+    # KPI proposals (共创) -------------------------------------------------------------
+
+    def propose_target(
+        self,
+        actor: Actor,
+        period: str,
+        metric_id: str,
+        value: Decimal | int | str,
+        *,
+        staff_id: str | None = None,
+        team: str | None = None,
+        comment: str | None = None,
+    ) -> Proposal:
+        """``actor`` proposes (or, while still proposed, revises) their own target (audited);
+        ``staff_id`` defaults to the actor's linked staff member and may be no one else."""
+        with self.session() as session:
+            return proposals.propose(
+                session, actor, period, metric_id, value, staff_id=staff_id, team=team,
+                comment=comment, now=self.clock(),
+            )  # fmt: skip
+
+    def proposal_step(
+        self,
+        actor: Actor,
+        proposal_id: int,
+        action: ProposalAction,
+        *,
+        value: Decimal | int | str | None = None,
+        teams: Mapping[str, str | None] | None = None,
+        comment: str | None = None,
+    ) -> Proposal:
+        """Adjust, approve or reject a proposal (``teams``: staff id → team, from the roster)."""
+        with self.session() as session:
+            return proposals.step(
+                session, actor, proposal_id, action, value=value, teams=teams or {},
+                comment=comment, now=self.clock(),
+            )  # fmt: skip
+
+    def proposals(self, period: str | None = None) -> list[Proposal]:
+        """Stored proposals with their history (of one period, or all)."""
+        with self.session() as session:
+            return proposals.listed(session, period)
+
+    def proposal(self, proposal_id: int) -> Proposal | None:
+        with self.session() as session:
+            found = proposals.listed(session, proposal_id=proposal_id)
+        return found[0] if found else None
+
+    def approved_targets(self, period: str) -> dict[tuple[str, str], Decimal]:
+        """(staff id, metric id) → approved proposal target of ``period``."""
+        with self.session() as session:
+            return proposals.approved(session, period)
 
     # Audit --------------------------------------------------------------------------
 

@@ -101,7 +101,45 @@ class ScorecardSnapshot(Base):
     pending: Mapped[Any] = mapped_column(JSON)
 
 
-APPEND_ONLY = (AuditEntry, PlanAdoption, ScorecardSnapshot)
+class KpiProposal(Base):
+    """A staff member's own KPI target for one metric and period (共创): proposed by them,
+    adjusted by their supervisor, approved or rejected by the owner."""
+
+    __tablename__ = "kpi_proposal"
+    __table_args__ = (
+        UniqueConstraint("period", "staff_id", "metric_id", name="uq_kpi_proposal_key"),
+        Index("ix_kpi_proposal_period", "period"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    period: Mapped[str] = mapped_column(PERIOD)
+    staff_id: Mapped[str] = mapped_column(ID)
+    metric_id: Mapped[str] = mapped_column(ID)
+    proposed_value: Mapped[Decimal] = mapped_column(ExactDecimal(18, 4))
+    adjusted_value: Mapped[Decimal | None] = mapped_column(ExactDecimal(18, 4))
+    approved_value: Mapped[Decimal | None] = mapped_column(ExactDecimal(18, 4))
+    status: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class KpiProposalEvent(Base):
+    """One step in a proposal's history (who, when, action, old, new, comment); never changed."""
+
+    __tablename__ = "kpi_proposal_event"
+    __table_args__ = (Index("ix_kpi_proposal_event_proposal", "proposal_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    proposal_id: Mapped[int] = mapped_column(Integer)
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
+    actor: Mapped[str] = mapped_column(PERSON)
+    action: Mapped[str] = mapped_column(String(16))
+    old_value: Mapped[Any | None] = mapped_column(JSON)
+    new_value: Mapped[Any | None] = mapped_column(JSON)
+    comment: Mapped[str | None] = mapped_column(Text)
+
+
+APPEND_ONLY = (AuditEntry, PlanAdoption, ScorecardSnapshot, KpiProposalEvent)
 APPEND_ONLY_TABLES = tuple(m.__tablename__ for m in APPEND_ONLY)
 
 

@@ -11,6 +11,7 @@ import typer
 from shopkpi.cli.metrics import FormatOpt, OutputFormat
 from shopkpi.cli.metrics import register as register_metric_commands
 from shopkpi.cli.plan import plan_app
+from shopkpi.cli.proposal import proposal_app
 from shopkpi.cli.ratings import ratings_app
 from shopkpi.cli.render import console, err_console, import_summary, print_problems
 from shopkpi.cli.score import register as register_score_commands
@@ -250,6 +251,7 @@ register_score_commands(app)
 register_serve_commands(app)
 app.add_typer(plan_app, name="plan")
 app.add_typer(ratings_app, name="ratings")
+app.add_typer(proposal_app, name="proposal")
 
 
 def main() -> None:

@@ -127,7 +127,7 @@ def _evidence(
     source = CATALOG.source(m.source or "")
     _require(con, source.name)
     extra: list[tuple[str, str]] = [("staff_id", "客服")] if whole_shop else []
-    selects = [c for c, _ in source.columns] + [c for c, _ in extra]
+    selects = [c for c, _ in source.columns] + [c for c, _ in extra] + list(source.links)
     who = (
         f"shop_id IN (SELECT shop_id FROM {source.name} WHERE staff_id = $staff)"
         if whole_shop

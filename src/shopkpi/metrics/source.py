@@ -23,6 +23,8 @@ class Source:
         columns: the evidence columns ``explain`` shows, with Chinese headers.
         order_by: how ``explain`` sorts the rows.
         orders: rows are orders (``order_id``); ``explain`` also lists their refunds.
+        links: columns ``explain`` returns in each row but does not show, to link the row to
+            its detail (``session_id``: the web's chat transcript).
     """
 
     name: str
@@ -31,6 +33,7 @@ class Source:
     columns: tuple[tuple[str, str], ...]
     order_by: str
     orders: bool = False
+    links: tuple[str, ...] = ()
 
 
 def flag(condition: str) -> str:

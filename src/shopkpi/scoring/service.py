@@ -78,7 +78,7 @@ class ScoringService:
             label,
             ratings=self.db.ratings_for(label),
             teams=needs_teams(plans),
-            targets=read_targets(self.con, label),
+            targets=read_targets(self.con, label, self.db.approved_targets(label)),
         )
         return score_period(plans, data)
 

@@ -11,8 +11,11 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from shopkpi import __version__
 from shopkpi.errors import ShopkpiError
-from shopkpi.web import routes_api, routes_auth, routes_pages
+from shopkpi.web import routes_api, routes_auth, routes_drill, routes_drill_api, routes_pages
 from shopkpi.web.deps import LoginRequired
+from shopkpi.web.routes_manage import ROUTERS as MANAGE_ROUTERS
+from shopkpi.web.routes_proposals import router as proposals_router
+from shopkpi.web.routes_proposals_api import router as proposals_api_router
 from shopkpi.web.security import LoginLimiter
 from shopkpi.web.settings import WebSettings
 
@@ -47,6 +50,12 @@ def create_app(workspace_root: Path | str, settings: WebSettings | None = None) 
     app.include_router(routes_auth.router)
     app.include_router(routes_pages.router)
     app.include_router(routes_api.router)
+    app.include_router(routes_drill_api.router)
+    app.include_router(routes_drill.router)
+    for manage in MANAGE_ROUTERS:  # ratings, plans, close, audit (+ their /api/v1)
+        app.include_router(manage)
+    app.include_router(proposals_router)
+    app.include_router(proposals_api_router)
     app.add_exception_handler(LoginRequired, _to_login)
     app.add_exception_handler(ShopkpiError, _user_error)
 

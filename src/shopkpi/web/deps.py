@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -25,8 +26,25 @@ class LoginRequired(Exception):
 
 
 def get_ws(request: Request) -> Workspace:
+    """The app's workspace (its own warehouse connection: not for request handlers)."""
     ws: Workspace = request.app.state.ws
     return ws
+
+
+def request_ws(request: Request) -> Iterator[Workspace]:
+    """The workspace on a warehouse cursor of this request's own.
+
+    Sync handlers run in a thread pool; one DuckDB connection shared by concurrent
+    requests is not safe, so each request reads through its own cursor, closed at the end.
+    """
+    view = get_ws(request).on_cursor()
+    try:
+        yield view
+    finally:
+        view.warehouse.close()
+
+
+WS = Annotated[Workspace, Depends(request_ws)]
 
 
 def get_settings(request: Request) -> WebSettings:
@@ -47,25 +65,24 @@ def session_user(request: Request) -> UserRecord | None:
     return None if user is None or user.disabled else user
 
 
-def _viewer(request: Request, user: UserRecord) -> Viewer:
-    return viewer(user, read_roster(get_ws(request).warehouse.con))
+def _viewer(ws: Workspace, user: UserRecord) -> Viewer:
+    return viewer(user, read_roster(ws.warehouse.con))
 
 
-def page_viewer(request: Request) -> Viewer:
+def page_viewer(request: Request, ws: WS) -> Viewer:
     user = session_user(request)
     if user is None:
         raise LoginRequired
-    return _viewer(request, user)
+    return _viewer(ws, user)
 
 
-def api_viewer(request: Request) -> Viewer:
+def api_viewer(request: Request, ws: WS) -> Viewer:
     user = session_user(request)
     if user is None:
         raise HTTPException(401, "未登录或登录已过期", headers={"WWW-Authenticate": "Cookie"})
-    return _viewer(request, user)
+    return _viewer(ws, user)
 
 
-WS = Annotated[Workspace, Depends(get_ws)]
 PageViewer = Annotated[Viewer, Depends(page_viewer)]
 ApiViewer = Annotated[Viewer, Depends(api_viewer)]
 

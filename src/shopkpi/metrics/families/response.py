@@ -98,6 +98,7 @@ ROUND = Source(
         ("capped_seconds", "封顶后(秒)"),
     ),
     "biz_date, opened_at, session_id, round_no",
+    links=("session_id",),
 )
 SESSION = Source(
     "ms_session",
@@ -116,6 +117,7 @@ SESSION = Source(
         ("first_response_seconds", "首响(秒)"),
     ),
     "biz_date, started_at, session_id",
+    links=("session_id",),
 )
 SOURCES = (ROUND, SESSION)
 

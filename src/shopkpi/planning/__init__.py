@@ -1,0 +1,1 @@
+"""Planning: per-person targets agreed through KPI proposals (共创)."""
