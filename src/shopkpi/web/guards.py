@@ -15,7 +15,7 @@ from fastapi import Header, HTTPException, Request
 from shopkpi.appdb.roles import Role
 from shopkpi.scoring.subjects import Subject
 from shopkpi.web.access import Viewer
-from shopkpi.web.deps import ApiViewer, render
+from shopkpi.web.deps import ApiViewer, PageViewer, render
 from shopkpi.web.security import csrf_ok
 
 Route = tuple[str, str]  # (method, path)
@@ -84,6 +84,18 @@ def api_post(roles: frozenset[Role], what: str) -> Callable[[Request, Viewer, st
     def check(request: Request, viewer: ApiViewer, token: CsrfHeader = None) -> Viewer:
         require(viewer, roles, what)
         require_csrf(request, token)
+        return viewer
+
+    return check
+
+
+def page_role(roles: frozenset[Role], what: str) -> Callable[[Viewer], Viewer]:
+    """A dependency for page POSTs whose fields are form parameters: the page viewer if
+    their role is in ``roles``, else 403 before the form is validated (so a refused role,
+    finance included, gets 403 whatever it sent, not 422)."""
+
+    def check(viewer: PageViewer) -> Viewer:
+        require(viewer, roles, what)
         return viewer
 
     return check

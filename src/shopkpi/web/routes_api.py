@@ -10,9 +10,19 @@ from shopkpi.metrics.catalog import CATALOG
 from shopkpi.metrics.display import plain
 from shopkpi.scoring.roster import read_roster
 from shopkpi.web.deps import WS, ApiViewer
+from shopkpi.web.guards import EVERYONE, Access, Route
 from shopkpi.web.views import Filters, staff_ranking, value_json
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
+
+ACCESS: Access = {
+    ("GET", "/api/v1/me"): EVERYONE,
+    ("GET", "/api/v1/ranking"): EVERYONE,  # rows filtered by Viewer.may_see
+    ("GET", "/api/v1/scorecards/{staff_id}"): EVERYONE,
+    ("GET", "/api/v1/metrics"): EVERYONE,
+}
+# Staff only for their own id, supervisors only for their teams (Viewer.may_see).
+OWN_ONLY: frozenset[Route] = frozenset({("GET", "/api/v1/scorecards/{staff_id}")})
 
 
 @router.get("/me")

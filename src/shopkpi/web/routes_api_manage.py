@@ -23,6 +23,7 @@ from shopkpi.web.guards import (
     EVERYONE,
     READERS,
     Access,
+    Route,
     api_post,
     api_role,
     may_rate,
@@ -44,6 +45,7 @@ ACCESS: Access = {
     ("POST", "/api/v1/close"): ADMIN,
     ("GET", "/api/v1/audit"): ADMIN_FINANCE,
 }
+OWN_ONLY: frozenset[Route] = frozenset({("POST", "/api/v1/ratings")})  # supervisor: own teams
 Rater = Annotated[Viewer, Depends(api_post(ADMIN_SUPERVISOR, "录入评分"))]
 Admin = Annotated[Viewer, Depends(api_post(ADMIN, "执行此操作（仅管理员）"))]
 Reader = Annotated[Viewer, Depends(api_role(READERS, "查看考核方案"))]

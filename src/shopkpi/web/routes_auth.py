@@ -8,9 +8,17 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
 
 from shopkpi.web.deps import LOGIN_AT_KEY, USER_KEY, WS, get_settings, render
+from shopkpi.web.guards import EVERYONE, Access, Route
 from shopkpi.web.security import LoginLimiter, csrf_ok
 
 router = APIRouter(include_in_schema=False)
+
+ACCESS: Access = {
+    ("GET", "/login"): EVERYONE,
+    ("POST", "/login"): EVERYONE,  # CSRF-checked and rate-limited
+    ("POST", "/logout"): EVERYONE,  # CSRF-checked
+}
+PUBLIC: frozenset[Route] = frozenset(ACCESS)  # anonymous visitors too
 Text = Annotated[str, Form()]
 
 

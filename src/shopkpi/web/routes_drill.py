@@ -36,6 +36,10 @@ ACCESS: dict[tuple[str, str], frozenset[Role]] = {
     ("GET", "/metrics"): EVERYONE,
     ("GET", "/metrics/{metric_id}/trend"): EVERYONE,
 }
+OWN_ONLY = frozenset({
+    ("GET", "/staff/{staff_id}/metrics/{metric_id}"),
+    ("GET", "/sessions/{session_id:path}"),
+})  # fmt: skip
 
 
 @router.get("/staff/{staff_id}/metrics/{metric_id}")

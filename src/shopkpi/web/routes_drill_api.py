@@ -30,6 +30,10 @@ ACCESS: dict[tuple[str, str], frozenset[Role]] = {
     ("GET", "/api/v1/metrics/{metric_id}/trend"): EVERYONE,
     ("GET", "/api/v1/sessions/{session_id:path}/messages"): EVERYONE,
 }
+OWN_ONLY = frozenset({
+    ("GET", "/api/v1/staff/{staff_id}/metrics/{metric_id}/evidence"),
+    ("GET", "/api/v1/sessions/{session_id:path}/messages"),
+})  # fmt: skip
 
 
 @router.get("/staff/{staff_id}/metrics/{metric_id}/evidence")

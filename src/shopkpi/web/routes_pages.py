@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from shopkpi.metrics.display import format_number
 from shopkpi.scoring.roster import read_roster
 from shopkpi.web.deps import WS, PageViewer, forbidden, render
+from shopkpi.web.guards import EVERYONE, Access, Route
 from shopkpi.web.views import (
     Filters,
     cell,
@@ -20,6 +21,14 @@ from shopkpi.web.views import (
 )
 
 router = APIRouter(include_in_schema=False)
+
+ACCESS: Access = {
+    ("GET", "/"): EVERYONE,
+    ("GET", "/ranking"): EVERYONE,  # rows filtered by Viewer.may_see
+    ("GET", "/staff/{staff_id}"): EVERYONE,
+}
+# Staff only for their own id, supervisors only for their teams (Viewer.may_see).
+OWN_ONLY: frozenset[Route] = frozenset({("GET", "/staff/{staff_id}")})
 
 
 @router.get("/")

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse
 
 from shopkpi.appdb.proposal_rules import ProposalForbidden
@@ -15,7 +15,15 @@ from shopkpi.appdb.records import AppDBError
 from shopkpi.appdb.roles import Role
 from shopkpi.web.access import Viewer
 from shopkpi.web.deps import WS, PageViewer, render
-from shopkpi.web.guards import ADMIN, ADMIN_SUPERVISOR, EVERYONE, Access, error_page
+from shopkpi.web.guards import (
+    ADMIN,
+    ADMIN_SUPERVISOR,
+    EVERYONE,
+    Access,
+    Route,
+    error_page,
+    page_role,
+)
 from shopkpi.web.proposals_view import actor_of, cards, may_propose, metric_choices
 from shopkpi.web.security import csrf_ok
 from shopkpi.workspace import Workspace
@@ -30,8 +38,14 @@ ACCESS: Access = {
     ("POST", "/proposals/{proposal_id}/approve"): ADMIN,
     ("POST", "/proposals/{proposal_id}/reject"): ADMIN,
 }
+OWN_ONLY: frozenset[Route] = frozenset({("POST", "/proposals/{proposal_id}/adjust")})
 Text = Annotated[str, Form()]
 OptText = Annotated[str | None, Form()]
+REFUSED = "无权提交目标提议或审批（财务账号只读）"
+# Role checks that run before the form fields are validated (403, never 422, when refused).
+Proposer = Annotated[Viewer, Depends(page_role(PROPOSERS, REFUSED))]
+Reviewer = Annotated[Viewer, Depends(page_role(ADMIN_SUPERVISOR, REFUSED))]
+Owner = Annotated[Viewer, Depends(page_role(ADMIN, REFUSED))]
 
 
 @router.get("/proposals")
@@ -41,7 +55,7 @@ def proposals_page(request: Request, ws: WS, viewer: PageViewer, period: str | N
 
 @router.post("/proposals")
 def propose(
-    request: Request, ws: WS, viewer: PageViewer, period: Text, metric_id: Text, value: Text,
+    request: Request, ws: WS, viewer: Proposer, period: Text, metric_id: Text, value: Text,
     comment: OptText = None, csrf_token: OptText = None,
 ) -> Any:  # fmt: skip
     def job() -> None:
@@ -52,7 +66,7 @@ def propose(
 
 @router.post("/proposals/{proposal_id}/adjust")
 def adjust(
-    request: Request, ws: WS, viewer: PageViewer, proposal_id: int, value: Text,
+    request: Request, ws: WS, viewer: Reviewer, proposal_id: int, value: Text,
     comment: OptText = None, csrf_token: OptText = None,
 ) -> Any:  # fmt: skip
     def job() -> None:
@@ -63,7 +77,7 @@ def adjust(
 
 @router.post("/proposals/{proposal_id}/approve")
 def approve(
-    request: Request, ws: WS, viewer: PageViewer, proposal_id: int,
+    request: Request, ws: WS, viewer: Owner, proposal_id: int,
     comment: OptText = None, csrf_token: OptText = None,
 ) -> Any:  # fmt: skip
     def job() -> None:
@@ -74,7 +88,7 @@ def approve(
 
 @router.post("/proposals/{proposal_id}/reject")
 def reject(
-    request: Request, ws: WS, viewer: PageViewer, proposal_id: int,
+    request: Request, ws: WS, viewer: Owner, proposal_id: int,
     comment: OptText = None, csrf_token: OptText = None,
 ) -> Any:  # fmt: skip
     def job() -> None:
@@ -89,7 +103,7 @@ def _post(
 ) -> Any:  # fmt: skip
     """Role, then CSRF, then the step itself; back to the list, or the list with the error."""
     if viewer.role not in roles:
-        return error_page(request, viewer, "无权提交目标提议或审批（财务账号只读）", 403)
+        return error_page(request, viewer, REFUSED, 403)
     if not csrf_ok(request.session, token):
         return error_page(request, viewer, "页面已过期，请刷新后重新提交（CSRF 校验失败）", 403)
     try:

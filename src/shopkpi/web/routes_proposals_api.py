@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from pydantic import BaseModel, Field
 
 from shopkpi.appdb.proposal_rules import Proposal, ProposalForbidden
@@ -16,7 +16,16 @@ from shopkpi.appdb.roles import Role
 from shopkpi.planning.proposal_view import proposal_json
 from shopkpi.web.access import Viewer
 from shopkpi.web.deps import WS, ApiViewer
-from shopkpi.web.guards import ADMIN, ADMIN_SUPERVISOR, EVERYONE, Access, CsrfHeader, require_csrf
+from shopkpi.web.guards import (
+    ADMIN,
+    ADMIN_SUPERVISOR,
+    EVERYONE,
+    Access,
+    CsrfHeader,
+    Route,
+    api_role,
+    require_csrf,
+)
 from shopkpi.web.proposals_view import actor_of
 
 router = APIRouter(prefix="/api/v1", tags=["proposals"])
@@ -29,6 +38,15 @@ ACCESS: Access = {
     ("POST", "/api/v1/proposals/{proposal_id}/approve"): ADMIN,
     ("POST", "/api/v1/proposals/{proposal_id}/reject"): ADMIN,
 }
+
+# Supervisor: own teams only. (POST /api/v1/proposals: everyone proposes only their own.)
+OWN_ONLY: frozenset[Route] = frozenset({("POST", "/api/v1/proposals/{proposal_id}/adjust")})
+
+REFUSED = "无权提交目标提议或审批（财务账号只读）"
+# Role checks that run before the body is validated (403, never 422, when refused).
+Proposer = Annotated[Viewer, Depends(api_role(PROPOSERS, REFUSED))]
+Reviewer = Annotated[Viewer, Depends(api_role(ADMIN_SUPERVISOR, REFUSED))]
+Owner = Annotated[Viewer, Depends(api_role(ADMIN, REFUSED))]
 
 
 class ProposeBody(BaseModel):
@@ -62,7 +80,7 @@ def list_proposals(ws: WS, viewer: ApiViewer, period: str | None = None) -> dict
 
 @router.post("/proposals", status_code=201)
 def propose(
-    request: Request, ws: WS, viewer: ApiViewer, body: ProposeBody, x_csrf_token: CsrfHeader = None
+    request: Request, ws: WS, viewer: Proposer, body: ProposeBody, x_csrf_token: CsrfHeader = None
 ) -> dict[str, Any]:
     """Propose (or, while still proposed, revise) one's own target."""
     _guard(request, viewer, PROPOSERS, x_csrf_token)
@@ -76,7 +94,7 @@ def propose(
 
 @router.post("/proposals/{proposal_id}/adjust")
 def adjust(
-    request: Request, ws: WS, viewer: ApiViewer, proposal_id: int, body: AdjustBody,
+    request: Request, ws: WS, viewer: Reviewer, proposal_id: int, body: AdjustBody,
     x_csrf_token: CsrfHeader = None,
 ) -> dict[str, Any]:  # fmt: skip
     """A supervisor adjusts a proposal of their team (admin: anyone's)."""
@@ -87,7 +105,7 @@ def adjust(
 
 @router.post("/proposals/{proposal_id}/approve")
 def approve(
-    request: Request, ws: WS, viewer: ApiViewer, proposal_id: int, body: ReviewBody,
+    request: Request, ws: WS, viewer: Owner, proposal_id: int, body: ReviewBody,
     x_csrf_token: CsrfHeader = None,
 ) -> dict[str, Any]:  # fmt: skip
     """The owner approves: the adjusted (else proposed) value becomes the person's target."""
@@ -97,7 +115,7 @@ def approve(
 
 @router.post("/proposals/{proposal_id}/reject")
 def reject(
-    request: Request, ws: WS, viewer: ApiViewer, proposal_id: int, body: ReviewBody,
+    request: Request, ws: WS, viewer: Owner, proposal_id: int, body: ReviewBody,
     x_csrf_token: CsrfHeader = None,
 ) -> dict[str, Any]:  # fmt: skip
     """The owner rejects, with a reason; the person may propose again."""
@@ -107,7 +125,7 @@ def reject(
 
 def _guard(request: Request, viewer: Viewer, roles: frozenset[Role], token: str | None) -> None:
     if viewer.role not in roles:
-        raise HTTPException(403, "无权提交目标提议或审批（财务账号只读）")
+        raise HTTPException(403, REFUSED)
     require_csrf(request, token)
 
 

@@ -20,7 +20,7 @@ from shopkpi.scoring.rubric import BANDS, find_criterion
 from shopkpi.scoring.subjects import Subject
 from shopkpi.web.access import Viewer, visible
 from shopkpi.web.deps import WS, PageViewer, render
-from shopkpi.web.guards import ADMIN_SUPERVISOR, EVERYONE, Access, error_page, may_rate
+from shopkpi.web.guards import ADMIN_SUPERVISOR, EVERYONE, Access, Route, error_page, may_rate
 from shopkpi.web.ratings_form import BAND_TEXT, Field, check, stored_fields
 from shopkpi.web.security import csrf_ok
 from shopkpi.workspace import Workspace
@@ -31,6 +31,7 @@ ACCESS: Access = {
     ("GET", "/ratings"): EVERYONE,  # rows filtered by Viewer.may_see; the form by may_rate
     ("POST", "/ratings"): ADMIN_SUPERVISOR,  # and only for staff the viewer may rate
 }
+OWN_ONLY: frozenset[Route] = frozenset({("POST", "/ratings")})  # supervisor: own teams
 WEB_REASON = "网页录入"
 
 
