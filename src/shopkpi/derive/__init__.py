@@ -13,7 +13,7 @@ from typing import cast
 
 from shopkpi.config.models import WorkspaceConfig
 from shopkpi.derive.inquiries import inquiry_step
-from shopkpi.derive.messages import session_message_step
+from shopkpi.derive.messages import key_steps, session_message_step
 from shopkpi.derive.rounds import reply_round_step
 from shopkpi.derive.sessions import chat_session_step
 from shopkpi.derive.settings import shop_settings_step
@@ -23,9 +23,11 @@ AttributionSteps = Callable[[WorkspaceConfig, datetime | None], list[Step]]
 
 
 def chat_steps(config: WorkspaceConfig) -> list[Step]:
-    """shop_settings, session_message, chat_session, reply_round and inquiry."""
+    """shop_settings, the integer keys, session_message, chat_session, reply_round and
+    inquiry."""
     return [
         shop_settings_step(config),
+        *key_steps(),
         session_message_step(config),
         chat_session_step(config),
         reply_round_step(config),

@@ -76,15 +76,22 @@ def _aftersale(config: WorkspaceConfig) -> str:
 
 
 def inquiry_sql(config: WorkspaceConfig) -> str:
-    return f"""WITH g AS (
-    SELECT shop_id, buyer_nick, {STAFF_KEY} AS staff_key, biz_date,
-           max(staff_id) AS staff_id, min(account_nick) AS account_nick,
-           min(sent_at) AS first_at, max(sent_at) AS last_at,
+    return f"""WITH k AS (
+    -- grouped on the integer keys: a staff member, or an account mapped to no one
+    SELECT bkey, skey, CASE WHEN skey IS NULL THEN akey END AS unmapped, biz_date,
+           min(akey) AS akey, min(sent_at) AS first_at, max(sent_at) AS last_at,
            {_flag("direction = 'buyer'")} AS consulted,
            {_flag("direction = 'agent'")} AS agent_wrote
     FROM session_message
     WHERE direction IN ('buyer', 'agent')
-    GROUP BY shop_id, buyer_nick, {STAFF_KEY}, biz_date
+    GROUP BY bkey, skey, CASE WHEN skey IS NULL THEN akey END, biz_date
+), g AS (
+    SELECT b.shop_id, b.buyer_nick, {STAFF_KEY} AS staff_key, k.biz_date, f.staff_id,
+           a.account_nick, k.first_at, k.last_at, k.consulted, k.agent_wrote
+    FROM k
+    JOIN key_buyer AS b ON b.bkey = k.bkey
+    JOIN key_account AS a ON a.akey = k.akey
+    LEFT JOIN key_staff AS f ON f.skey = k.skey
 ), slow AS (
     SELECT shop_id, buyer_nick, {STAFF_KEY} AS staff_key, biz_date,
            CAST(sum(CASE WHEN slow THEN 1 ELSE 0 END) AS BIGINT) AS slow_rounds

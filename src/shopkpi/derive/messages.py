@@ -41,10 +41,8 @@ from shopkpi.engine import Step
 # Spaces and punctuation removed before comparing a message with the filler phrases.
 STRIP = "[\\s\u3000～~!！。.,，、?？…:：;；“”‘’()（）]"
 
-STREAM = (
-    "PARTITION BY shop_id, buyer_nick, account_nick, biz_date "
-    "ORDER BY sent_at, dir_rank, message_id"
-)
+STREAM = "PARTITION BY bkey, akey, biz_date ORDER BY sent_at, dir_rank, message_id"
+SEQ = "PARTITION BY bkey, akey, biz_date ORDER BY seq"
 BEFORE = "ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING"
 AFTER = "ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING"
 SO_FAR = "ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW"
@@ -90,7 +88,34 @@ def _filler(s: SessionSettings) -> str:
     return f"coalesce(length(norm) <= {s.filler_max_chars} AND ({starts}), false)"
 
 
+KEY_DOC = "整数键：{}（派生表按整数排序、分组与连接，字符串在结果上连回）"
+
+
+def key_steps() -> list[Step]:
+    """``key_buyer``, ``key_account`` and ``key_staff``: each distinct (shop, buyer), (shop,
+    account) and staff id of ``chat_message`` numbered in sort order (``dense_rank``).
+
+    ``session_message`` and its consumers sort, partition and group on these integers
+    instead of the strings, and join the strings back on their much smaller results
+    (measured on 3M messages: ``session_message`` 6.5–7.0 → 4.9–5.3 CPU s). Numbered in sort
+    order, so ``min``/``max`` of a key picks the row ``min``/``max`` of the string would.
+    """
+    found = {
+        "key_buyer": ("bkey", ("shop_id", "buyer_nick"), "买家"),
+        "key_account": ("akey", ("shop_id", "account_nick"), "子账号"),
+        "key_staff": ("skey", ("staff_id",), "客服"),
+    }
+    steps = []
+    for name, (key, cols, label) in found.items():
+        listed = ", ".join(cols)
+        sql = f"""SELECT {listed}, dense_rank() OVER (ORDER BY {listed}) AS {key}
+FROM (SELECT DISTINCT {listed} FROM chat_message WHERE {cols[-1]} IS NOT NULL) AS d"""
+        steps.append(Step(name, sql, doc=KEY_DOC.format(label), temporary=True))
+    return steps
+
+
 def session_message_sql(config: WorkspaceConfig) -> str:
+    """The messages keyed by integers: ``bkey``/``akey``/``skey`` (see :func:`key_steps`)."""
     s = config.session
     idle = f"INTERVAL '{s.idle_minutes * 60}' SECOND"
     buyer, agent = "msg_dir = 'buyer'", "msg_dir = 'agent'"
@@ -102,18 +127,24 @@ def session_message_sql(config: WorkspaceConfig) -> str:
       AND buyer_nick IS NOT NULL AND account_nick IS NOT NULL AND biz_date IS NOT NULL
 ), n AS (
     -- the stripped text, only where a filler is possible (human messages)
-    SELECT shop_id, message_id, buyer_nick, account_nick, staff_id, sent_at, biz_date, msg_dir,
-           CASE msg_dir WHEN 'buyer' THEN 0 WHEN 'agent' THEN 1 ELSE 2 END AS dir_rank,
-           CASE WHEN msg_dir = 'agent' THEN coalesce(length(text), 0) ELSE 0 END AS agent_chars,
-           CASE WHEN msg_dir = 'agent' THEN {_stripped("text")} END AS norm
+    SELECT b.bkey, a.akey, f.skey, m.message_id, m.sent_at, m.biz_date, m.msg_dir,
+           CASE m.msg_dir WHEN 'buyer' THEN 0 WHEN 'agent' THEN 1 ELSE 2 END AS dir_rank,
+           CASE WHEN m.msg_dir = 'agent' THEN coalesce(length(m.text), 0) ELSE 0 END
+               AS agent_chars,
+           CASE WHEN m.msg_dir = 'agent' THEN {_stripped("m.text")} END AS norm
     FROM m
+    JOIN key_buyer AS b ON b.shop_id = m.shop_id AND b.buyer_nick = m.buyer_nick
+    JOIN key_account AS a ON a.shop_id = m.shop_id AND a.account_nick = m.account_nick
+    LEFT JOIN key_staff AS f ON f.staff_id = m.staff_id
 ), k AS (
-    SELECT shop_id, message_id, buyer_nick, account_nick, staff_id, sent_at, biz_date, msg_dir,
-           dir_rank, agent_chars, {_filler(s)} AS is_filler
+    SELECT bkey, akey, skey, message_id, sent_at, biz_date, msg_dir, dir_rank, agent_chars,
+           {_filler(s)} AS is_filler
     FROM n
 ), w1 AS (
-    -- neighbours in the stream (one buyer, one account, one local day)
-    SELECT k.*,
+    -- neighbours in the stream (one buyer, one account, one local day); ``seq`` numbers
+    -- the stream's messages so that the second pass sorts on integers only
+    SELECT bkey, akey, skey, sent_at, biz_date, msg_dir, agent_chars, is_filler,
+           row_number() OVER ({STREAM}) AS seq,
            lag(sent_at) OVER ({STREAM}) AS prev_at,
            max(CASE WHEN {buyer} THEN sent_at END) OVER ({STREAM} {BEFORE}) AS last_buyer_at,
            max(CASE WHEN {agent} THEN sent_at END) OVER ({STREAM} {BEFORE}) AS last_agent_at,
@@ -131,14 +162,14 @@ def session_message_sql(config: WorkspaceConfig) -> str:
     FROM w1
 ), w3 AS (
     SELECT w2.*,
-           max(CASE WHEN new_session THEN sent_at END) OVER ({STREAM} {SO_FAR}) AS session_start_at,
-           CAST(sum(CASE WHEN opens_round THEN 1 ELSE 0 END) OVER ({STREAM} {SO_FAR}) AS BIGINT)
+           max(CASE WHEN new_session THEN sent_at END) OVER ({SEQ} {SO_FAR}) AS session_start_at,
+           CAST(sum(CASE WHEN opens_round THEN 1 ELSE 0 END) OVER ({SEQ} {SO_FAR}) AS BIGINT)
                AS round_seq
     FROM w2
 )
-SELECT shop_id, message_id, buyer_nick, account_nick, staff_id, msg_dir AS direction,
-       sent_at, biz_date, session_start_at, agent_chars, is_filler, new_session, opens_round,
-       is_answer, round_seq, next_agent_at, next_real_at
+SELECT bkey, akey, skey, msg_dir AS direction, sent_at, biz_date, session_start_at,
+       agent_chars, is_filler, new_session, opens_round, is_answer, round_seq, next_agent_at,
+       next_real_at
 FROM w3"""
 
 

@@ -44,13 +44,26 @@ def _rounds() -> str:
     def at_answer(col: str) -> str:
         return f"max(CASE WHEN is_answer THEN {col} END)"
 
-    return f"""SELECT shop_id, buyer_nick, account_nick, biz_date, round_seq,
-           {at_open(session_id())} AS session_id, {at_open("sent_at")} AS opened_at,
-           {at_open("next_real_at")} AS effective_answered_at,
-           {at_answer("sent_at")} AS answered_at, {at_answer("staff_id")} AS staff_id
-    FROM session_message
-    WHERE round_seq > 0 AND (opens_round OR is_answer)
-    GROUP BY shop_id, buyer_nick, account_nick, biz_date, round_seq"""
+    # A session's rounds have consecutive ``round_seq`` in the order they opened (no two
+    # open in the same second of a stream), so the round's number in its session is its
+    # ``round_seq`` minus the session's first, no sort needed.
+    return f"""SELECT b.shop_id, b.buyer_nick, a.account_nick, g.biz_date, g.round_seq,
+           {session_id()} AS session_id,
+           g.round_seq - min(g.round_seq) OVER (
+               PARTITION BY g.bkey, g.akey, g.session_start_at) + 1 AS round_no,
+           g.opened_at, g.effective_answered_at, g.answered_at, f.staff_id
+    FROM (
+        SELECT bkey, akey, biz_date, round_seq,
+               {at_open("session_start_at")} AS session_start_at, {at_open("sent_at")} AS opened_at,
+               {at_open("next_real_at")} AS effective_answered_at,
+               {at_answer("sent_at")} AS answered_at, {at_answer("skey")} AS skey
+        FROM session_message
+        WHERE round_seq > 0 AND (opens_round OR is_answer)
+        GROUP BY bkey, akey, biz_date, round_seq
+    ) AS g
+    JOIN key_buyer AS b ON b.bkey = g.bkey
+    JOIN key_account AS a ON a.akey = g.akey
+    LEFT JOIN key_staff AS f ON f.skey = g.skey"""
 
 
 def _elapsed(end: str) -> str:
@@ -93,7 +106,7 @@ def reply_round_sql(config: WorkspaceConfig) -> str:
     FROM t
 )
 SELECT shop_id, session_id,
-       row_number() OVER (PARTITION BY shop_id, session_id ORDER BY opened_at) AS round_no,
+       round_no,
        buyer_nick, account_nick, staff_id, biz_date, opened_at, clock_start_at, answered_at,
        effective_answered_at, response_seconds, effective_response_seconds,
        CASE WHEN response_seconds > {s.round_cap_seconds} THEN {s.round_cap_seconds}

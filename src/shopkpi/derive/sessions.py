@@ -67,8 +67,16 @@ def _target(config: WorkspaceConfig) -> str:
 
 
 def _aggregate() -> str:
-    return f"""SELECT shop_id, {session_id()} AS session_id, buyer_nick, account_nick,
-           coalesce(max(CASE WHEN new_session THEN staff_id END), max(staff_id)) AS staff_id,
+    """CTE body of ``agg``: one row per session, grouped on the integer keys of
+    ``session_message`` and given its strings back afterwards."""
+    return f"""SELECT b.shop_id, {session_id()} AS session_id, b.buyer_nick, a.account_nick,
+           f.staff_id, g.biz_date, g.started_at, g.ended_at, g.buyer_messages,
+           g.agent_messages, g.auto_messages, g.agent_chars, g.first_buyer_at,
+           g.first_response_at, g.first_live_at, g.last_live_at, g.seller_first, g.bkey,
+           g.akey
+    FROM (
+    SELECT bkey, akey, session_start_at,
+           coalesce(max(CASE WHEN new_session THEN skey END), max(skey)) AS skey,
            min(biz_date) AS biz_date, min(sent_at) AS started_at, max(sent_at) AS ended_at,
            {_count("direction = 'buyer'")} AS buyer_messages,
            {_count("direction = 'agent'")} AS agent_messages,
@@ -80,14 +88,19 @@ def _aggregate() -> str:
            max(CASE WHEN direction <> 'auto' THEN sent_at END) AS last_live_at,
            {_flag("new_session AND direction <> 'buyer'")} AS seller_first
     FROM session_message
-    GROUP BY shop_id, buyer_nick, account_nick, session_start_at"""
+    GROUP BY bkey, akey, session_start_at
+    ) AS g
+    JOIN key_buyer AS b ON b.bkey = g.bkey
+    JOIN key_account AS a ON a.akey = g.akey
+    LEFT JOIN key_staff AS f ON f.skey = g.skey"""
 
 
 def _consecutive_transfers(config: WorkspaceConfig) -> str:
     """CTE ``moved``: per session with buyer or human messages, whether the buyer's
     conversation came from (``xfer_in``) or went on to (``xfer_out``) another account."""
     idle = f"INTERVAL '{config.session.idle_minutes * 60}' SECOND"
-    order = "PARTITION BY shop_id, buyer_nick ORDER BY first_live_at, account_nick, session_id"
+    # bkey is (shop, buyer) and akey sorts as account_nick does within a shop
+    order = "PARTITION BY bkey ORDER BY first_live_at, akey, session_id"
     return f"""live AS (
     SELECT shop_id, session_id, account_nick,
            first_live_at, last_live_at,
