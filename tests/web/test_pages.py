@@ -30,6 +30,10 @@ def test_overview_shows_pacing_against_target(client: TestClient) -> None:
     assert "目标 100,000.00 · 达成 60.00%" in tile
     assert "领先" in tile
     assert 'class="tile ahead" data-metric="cs_sales"' in html
+    # Each tile leads to the ranking by its metric; durations carry their unit.
+    assert '<a href="/ranking?by=cs_sales">客服销售额</a>' in tile
+    speed = html[html.index('data-metric="avg_response_seconds"') :][:400]
+    assert "<small> 秒</small>" in speed
 
 
 def test_overview_embeds_the_daily_chart_option(client: TestClient) -> None:
