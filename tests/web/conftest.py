@@ -8,6 +8,7 @@ and s3 老周 in B组 (on the roster, no values).
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -94,6 +95,16 @@ def client(shop: Workspace, clock: Clock) -> Iterator[TestClient]:
     with TestClient(app) as c:
         yield c
     app.state.ws.close()
+
+
+def embedded_chart(html: str, chart_id: str) -> dict[str, object]:
+    """The ECharts option a page embeds for the chart box ``chart_id``."""
+    pattern = rf'<script type="application/json" data-chart="{re.escape(chart_id)}">(.*?)</script>'
+    found = re.search(pattern, html, re.S)
+    if found is None:
+        raise AssertionError(f"the page embeds no chart option for {chart_id!r}")
+    option: dict[str, object] = json.loads(found.group(1))
+    return option
 
 
 def csrf(client: TestClient, path: str = "/login") -> str:

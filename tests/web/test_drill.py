@@ -3,7 +3,6 @@ and daily trends; the same role rules by page and API (tests/web/chats.py has th
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from datetime import datetime
@@ -16,7 +15,7 @@ from shopkpi.metrics.catalog import CATALOG
 from shopkpi.web import WebSettings, create_app
 from shopkpi.workspace import Workspace
 from tests.web.chats import SESSION_1, SESSION_2, SESSION_3, put_chats
-from tests.web.conftest import Clock, login
+from tests.web.conftest import Clock, embedded_chart, login
 
 
 @pytest.fixture
@@ -172,16 +171,9 @@ def test_catalog_page_lists_every_metric(chats: TestClient) -> None:
     assert '<a href="/metrics/avg_response_seconds/trend">平均响应时间</a>' in row
 
 
-def trend_option(html: str) -> dict[str, object]:
-    found = re.search(r'data-chart="chart-trend">(.*?)</script>', html, re.S)
-    assert found is not None
-    option: dict[str, object] = json.loads(found.group(1))
-    return option
-
-
 def test_trend_page_has_shop_and_team_lines(chats: TestClient) -> None:
     assert login(chats, "boss") == 303
-    option = trend_option(chats.get("/metrics/first_response_seconds/trend").text)
+    option = embedded_chart(chats.get("/metrics/first_response_seconds/trend").text, "chart-trend")
     assert option["xAxis"] == {
         "type": "category",
         "data": ["2026-11-10", "2026-11-11", "2026-11-12"],

@@ -2,23 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import re
 
 from fastapi.testclient import TestClient
 
-from tests.web.conftest import login
-
-
-def chart_option(html: str) -> dict[str, object]:
-    found = re.search(
-        r'<script type="application/json" data-chart="chart-daily-sales">(.*?)</script>',
-        html,
-        re.S,
-    )
-    assert found is not None
-    option: dict[str, object] = json.loads(found.group(1))
-    return option
+from tests.web.conftest import embedded_chart, login
 
 
 def test_overview_shows_pacing_against_target(client: TestClient) -> None:
@@ -38,7 +26,7 @@ def test_overview_shows_pacing_against_target(client: TestClient) -> None:
 
 def test_overview_embeds_the_daily_chart_option(client: TestClient) -> None:
     assert login(client, "boss") == 303
-    option = chart_option(client.get("/").text)
+    option = embedded_chart(client.get("/").text, "chart-daily-sales")
     assert option["xAxis"] == {
         "type": "category",
         "data": [f"2026-11-{d:02d}" for d in range(1, 16)],
