@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from contextlib import suppress
 from datetime import datetime
 from functools import cached_property
@@ -73,12 +73,24 @@ class Workspace:
     def warehouse(self) -> Warehouse:
         engine = self.config.engine
         location = engine.warehouse
-        return Warehouse(
-            location if location == ":memory:" else str(self.path(location)),
-            memory_limit=engine.memory_limit,
-            temp_directory=str(self.path(engine.temp_directory)),
-            threads=engine.threads,
-        )
+        try:
+            return Warehouse(
+                location if location == ":memory:" else str(self.path(location)),
+                memory_limit=engine.memory_limit,
+                temp_directory=str(self.path(engine.temp_directory)),
+                threads=engine.threads,
+            )
+        except WarehouseBusy as exc:
+            from shopkpi.handoff import running_server
+
+            server = running_server(self.root)
+            if server is None:
+                raise
+            raise WarehouseBusy(
+                f"shopkpi serve 正在运行（{server.url}，进程 {server.pid}）并独占本工作区的仓库。"
+                "导入、计算和封账命令会自动交给该服务执行；其他命令请在网页或 /api/v1 查看，"
+                "或先停止该服务"
+            ) from exc
 
     @cached_property
     def appdb(self) -> AppDB:
@@ -102,19 +114,19 @@ class Workspace:
 
         return ProposalService(self.appdb, self.warehouse.con)
 
-    def on_cursor(self) -> Workspace:
+    def on_cursor(self, *, macros: bool = False) -> Workspace:
         """This workspace reading the warehouse through its own cursor (one per request
         of the web app, so that concurrent requests never share a DuckDB connection).
 
         The view shares the config and the app DB; close it with ``view.warehouse.close()``,
         which leaves this workspace's connection open. It reads, scores and computes;
-        ingesting through it needs ``self.warehouse.cursor(macros=True)`` instead.
+        ingesting through it needs the export-cleaning macros (``macros=True``, ~45 ms).
         """
         appdb = self.appdb
         view = copy.copy(self)
         view.__dict__.pop("scoring", None)
         view.__dict__.pop("ingestor", None)
-        view.__dict__.update(warehouse=self.warehouse.cursor(), appdb=appdb)
+        view.__dict__.update(warehouse=self.warehouse.cursor(macros=macros), appdb=appdb)
         return view
 
     def staff_ids(self) -> frozenset[str] | None:
@@ -142,7 +154,7 @@ class Workspace:
     ) -> list[ImportResult]:
         """Import files (default: everything in ``inbox/``); already-imported files are skipped."""
         files = list(paths) if paths is not None else self.inbox_files()
-        return [self.ingestor.ingest_path(p, shop_id) for p in _oldest_export_first(files)]
+        return [self.ingestor.ingest_path(p, shop_id) for p in oldest_export_first(files)]
 
     def table_counts(self) -> dict[str, int]:
         from shopkpi.warehouse.schema import TABLES
@@ -168,12 +180,18 @@ class Workspace:
             [file_name, file_name, limit],
         )
 
-    def compute(self, period: str | None = None, as_of: datetime | None = None) -> ComputeResult:
+    def compute(
+        self,
+        period: str | None = None,
+        as_of: datetime | None = None,
+        progress: Callable[[str, float], None] | None = None,
+    ) -> ComputeResult:
         """Rebuild the derived tables and the metric values of ``period`` (default: every
-        month with data), judged as of ``as_of`` (default: the latest event in the data)."""
+        month with data), judged as of ``as_of`` (default: the latest event in the data).
+        ``progress(stage, fraction)`` is called before each step."""
         from shopkpi.metrics.compute import compute_metrics
 
-        return compute_metrics(self.warehouse, self.config, period, as_of)
+        return compute_metrics(self.warehouse, self.config, period, as_of, progress=progress)
 
     def show(
         self,
@@ -253,7 +271,7 @@ class Workspace:
             self.appdb.close()
 
 
-def _oldest_export_first(files: list[Path]) -> list[Path]:
+def oldest_export_first(files: list[Path]) -> list[Path]:
     """Import older exports first so that newer statuses are applied last."""
     from shopkpi.ingest.pipeline import file_time_from_name
 

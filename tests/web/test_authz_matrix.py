@@ -82,6 +82,15 @@ PROBES: dict[Route, Probe] = {
     ("POST", "/api/v1/proposals/{proposal_id}/approve"): Probe(400, {"comment": "好"}),
     ("POST", "/proposals/{proposal_id}/reject"): Probe(400, {"comment": "不行"}),
     ("POST", "/api/v1/proposals/{proposal_id}/reject"): Probe(400, {"comment": "不行"}),
+    # Write jobs: refused by validation before a job is queued (no file, a bad period or
+    # flag); a job id that does not exist is 404 once the role check has passed.
+    ("POST", "/imports"): Probe(422, {}),
+    ("POST", "/imports/compute"): Probe(422, {"period": "十三月"}),
+    ("POST", "/api/v1/jobs/ingest"): Probe(422, {}),
+    ("POST", "/api/v1/jobs/compute"): Probe(422, {"period": "十三月"}),
+    ("POST", "/api/v1/jobs/close"): Probe(422, {"period": "2026-11", "force": "maybe"}),
+    ("GET", "/jobs/{job_id}"): Probe(404),
+    ("GET", "/api/v1/jobs/{job_id}"): Probe(404),
 }
 
 
@@ -139,7 +148,7 @@ def test_every_route_is_in_the_matrix(client: TestClient) -> None:
 
 def test_the_matrix_keeps_finance_read_only_and_staff_out_of_reviews() -> None:
     posts = [route for route in MATRIX if route[0] == "POST"]
-    assert len(posts) == 17
+    assert len(posts) == 22
     finance_posts = [r for r in posts if MATRIX[r][Role.finance] is not Result.denied]
     assert finance_posts == [("POST", "/login"), ("POST", "/logout")]
     public = sorted(r for r, rule in MATRIX.items() if rule[ANONYMOUS] is Result.allowed)
@@ -153,6 +162,7 @@ def concrete(path: str, staff: str) -> str:
         .replace("{session_id:path}", quote(SESSIONS[staff]))
         .replace("{proposal_id}", PROPOSALS[staff])
         .replace("{name}", PLAN_FILE)
+        .replace("{job_id}", "no-such-job")
     )
 
 
@@ -232,8 +242,8 @@ def test_every_route_as_every_principal(app_client: TestClient, who: Principal) 
     wrong = {k: v for k, v in got.items() if v[0] != v[1]}
     assert wrong == {}
     assert len(got) >= len(MATRIX)
-    # Every route once, plus "other" for the 17 that name a person or a plan.
-    assert len(got) == len(MATRIX) + 17 == 63
+    # Every route once, plus "other" for the 19 that name a person, a plan or a job.
+    assert len(got) == len(MATRIX) + 19 == 75
 
 
 @pytest.mark.parametrize("who", [Role.finance, Role.staff, Role.supervisor])
@@ -250,7 +260,7 @@ def test_a_refused_post_is_403_whatever_it_sends(client: TestClient, who: Role) 
             r = client.post(url, data={"csrf_token": caller.token}, follow_redirects=False)
         statuses.add((path, r.status_code))
     assert {status for _, status in statuses} == {403}, sorted(statuses)
-    assert len(refused) == {Role.finance: 15, Role.staff: 13, Role.supervisor: 9}[who]
+    assert len(refused) == {Role.finance: 20, Role.staff: 18, Role.supervisor: 10}[who]
 
 
 def test_a_route_missing_from_the_matrix_fails(client: TestClient) -> None:

@@ -248,8 +248,9 @@ def _readme_shot() -> Path:
 def test_click_from_overview_through_to_a_chat_transcript(browser: Any, server: Server) -> None:
     page = open_as(browser, server, "lead")
     try:
-        page.click('header nav a[href="/ranking"]')
-        page.wait_for_url("**/ranking")
+        # Start from the overview: the 客服销售额 tile opens the ranking by that metric.
+        page.click('.tiles .tile[data-metric="cs_sales"] a[href="/ranking?by=cs_sales"]')
+        page.wait_for_url("**/ranking?by=cs_sales")
         # The supervisor sees only 售前组: the team's agents and the lead herself.
         staff = page.locator("#ranking tbody tr[data-staff]").evaluate_all(
             "rows => rows.map(r => r.dataset.staff)"

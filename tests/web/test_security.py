@@ -63,6 +63,11 @@ CASES = [
     Case("boss", ("POST", REJECT), "/proposals/2/reject", {"comment": "还是偏低"}, 303, 1),
     Case("aq", ("POST", "/proposals"), "/proposals", {**PROPOSE, "value": "30000"}, 303, 1),
     Case("boss", ("POST", "/api/v1" + APPROVE), "/api/v1/proposals/2/approve", {}, 200, 1),
+    Case("boss", ("POST", "/imports"), "/imports", {}, 422, 0),  # no file: nothing queued
+    Case("sup", ("POST", "/imports/compute"), "/imports/compute", {"period": "十三月"}, 422, 0),
+    Case("boss", ("POST", "/api/v1/jobs/ingest"), "/api/v1/jobs/ingest", {}, 422, 0),
+    Case("boss", ("POST", "/api/v1/jobs/compute"), "/api/v1/jobs/compute", {"period": "2026-11"}, 202, 0),
+    Case("boss", ("POST", "/api/v1/jobs/close"), "/api/v1/jobs/close", {"period": "2026-11", "force": "maybe"}, 422, 0),
     Case("boss", ("POST", "/logout"), "/logout", {}, 303, 0),
     Case(None, ("POST", "/login"), "/login", {"username": "boss", "password": PASSWORD}, 303, 0),
 ]

@@ -57,11 +57,26 @@ def ingest(
     workspace: WorkspaceOpt = Path("."),
     shop: Annotated[str | None, typer.Option(help="店铺标识（默认第一个店铺）")] = None,
 ) -> None:
-    """导入导出文件：按表头识别格式，坏行隔离，重复导入不改变数据。"""
+    """导入导出文件：按表头识别格式，坏行隔离，重复导入不改变数据。
+
+    shopkpi serve 在运行时，导入交给服务执行（服务是仓库唯一的写入者）。"""
+    import getpass
+
+    from shopkpi.cli.handoff import import_results, run_on_server, server_for
     from shopkpi.workspace import Workspace
 
     ws = Workspace(workspace)
-    results = ws.ingest(files, shop)
+    server = server_for(ws.root)
+    if server is not None:
+        paths = list(files) if files is not None else ws.inbox_files()
+        for path in paths:
+            if not path.is_file():
+                err_console.print(f"[red]错误：[/]文件不存在：{path}")
+                raise typer.Exit(2)
+        result = run_on_server(server, "ingest", getpass.getuser(), {"shop": shop}, paths)
+        results = import_results(result)
+    else:
+        results = ws.ingest(files, shop)
     console.print(import_summary(results))
     print_problems(results)
     if any(r.status == "refused" for r in results):

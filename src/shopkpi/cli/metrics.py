@@ -60,12 +60,23 @@ def compute(
     workspace: WorkspaceOpt = Path("."),
 ) -> None:
     """计算指标：重建会话/回合/询单/订单归属，再算全部指标写入 metric_value（默认：有数据的每个月）。"""
+    import getpass
     from zoneinfo import ZoneInfo
 
+    from shopkpi.cli.handoff import run_on_server, server_for
     from shopkpi.cli.metrics_render import compute_summary
     from shopkpi.workspace import Workspace
 
     ws = Workspace(workspace)
+    server = server_for(ws.root)
+    if server is not None:  # the server owns the warehouse: it computes
+        params = {"period": period, "as_of": as_of.isoformat(sep=" ") if as_of else None}
+        done = run_on_server(server, "compute", getpass.getuser(), params)
+        console.print(
+            f"[green]✓[/] 已计算 {'、'.join(done['periods'])}：{done['rows']} 个指标值，"
+            f"数据截至 {done['as_of']} (UTC)"
+        )
+        return
     try:
         zone = ZoneInfo(ws.config.shops[0].timezone)
         result = ws.compute(period, as_of.replace(tzinfo=zone) if as_of else None)

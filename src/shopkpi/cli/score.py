@@ -128,11 +128,23 @@ def close(
     if period is None:
         err_console.print("[red]✗[/] 请用 --period 指定要封账的周期，例如 --period 2026-11")
         raise typer.Exit(2)
-    snap = call(workspace, lambda s: s.close(period, actor(by), reason, force))
-    kind = "封账" if snap.version == 1 else "更正"
+    from shopkpi.cli.handoff import run_on_server, server_for
+
+    server = server_for(workspace)
+    asked: str = period
+    if server is not None:  # the server owns the warehouse: the close runs there
+        params = {"period": asked, "reason": reason, "force": force}
+        done = run_on_server(server, "close", actor(by), params)
+        label, version, people = done["period"], done["version"], done["people"]
+        inputs_hash, forced = done["inputs_hash"], done["forced"]
+    else:
+        snap = call(workspace, lambda s: s.close(asked, actor(by), reason, force))
+        label, version, people = snap.period, snap.version, len(snap.payload["people"])
+        inputs_hash, forced = snap.inputs_hash, snap.forced
+    kind = "封账" if version == 1 else "更正"
     console.print(
-        f"[green]✓[/] {snap.period} 已{kind}：第 {snap.version} 版，{len(snap.payload['people'])} 人，"
-        f"输入哈希 {snap.inputs_hash[:12]}…" + ("（强制，含待定项）" if snap.forced else "")
+        f"[green]✓[/] {label} 已{kind}：第 {version} 版，{people} 人，"
+        f"输入哈希 {inputs_hash[:12]}…" + ("（强制，含待定项）" if forced else "")
     )
 
 

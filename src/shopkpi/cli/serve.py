@@ -32,13 +32,21 @@ def serve(
     """启动网页看板与 /api/v1 接口（FastAPI + uvicorn）；先用 shopkpi user add 建账号。"""
     import uvicorn
 
+    from shopkpi.handoff import announce, local_url, withdraw
     from shopkpi.web import create_app
 
-    app = create_app(workspace)
+    app = create_app(workspace)  # opens the warehouse for writing: refused if another writer
+    root, token = app.state.ws.root, app.state.local_token
+    # One writer (DESIGN §8): CLI write commands find this file and hand their jobs over.
+    announce(root, local_url(host, port), token)
     console.print(
         f"[green]✓[/] 看板：http://{host}:{port}/  接口文档：http://{host}:{port}/api/docs"
     )
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    console.print("  服务运行期间，命令行的导入、计算和封账会交给本服务执行")
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="info")
+    finally:
+        withdraw(root, token)
 
 
 @user_app.command("add")

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from shopkpi.config.models import WorkspaceConfig
 from shopkpi.engine import DuckDBEngine, Engine
+from shopkpi.engine.base import Step
 from shopkpi.errors import ShopkpiError
 from shopkpi.metrics.context import MetricContext, date_lit
 from shopkpi.metrics.model import Grain
@@ -92,23 +94,26 @@ def compute_metrics(
     *,
     derive: bool = True,
     engine: Engine | None = None,
+    progress: Callable[[str, float], None] | None = None,
 ) -> ComputeResult:
     """Rebuild the derived tables (unless ``derive`` is false) and the metric values of the
     period (default: every month with data), judged as of ``as_of`` (default: the latest
-    event in the data)."""
+    event in the data). ``progress(stage, fraction)``, if given, is told of each step."""
     resolved = utc_naive(as_of) if as_of else latest_event(warehouse)
     if resolved is None:
         raise NoData("仓库里还没有聊天或订单数据；请先用 shopkpi ingest 导入")
     runner = engine or DuckDBEngine(warehouse.con)
+    report = progress or _silent
     started = time.perf_counter()
     if derive:
         from shopkpi.derive import derivation_steps
 
-        runner.run(derivation_steps(config, resolved))
+        _run_steps(runner, derivation_steps(config, resolved), "派生", 0.0, 0.5, report)
     derived = time.perf_counter()
     ctx = MetricContext(config, resolved)
     scope = build_scope(period, ctx, *data_days(warehouse, ctx.local_today()))
-    runner.run(metric_steps(ctx, scope))
+    _run_steps(runner, metric_steps(ctx, scope), "指标", 0.5, 0.95, report)
+    report("写入 metric_value", 0.95)
     with warehouse.transaction():
         rows = write_result(warehouse.con, resolved)
     requested = (
@@ -117,3 +122,23 @@ def compute_metrics(
     return ComputeResult(
         resolved, requested, rows, derived - started, time.perf_counter() - derived
     )
+
+
+def _run_steps(
+    runner: Engine,
+    steps: Sequence[Step],
+    label: str,
+    start: float,
+    end: float,
+    report: Callable[[str, float], None],
+) -> None:
+    """Run ``steps`` one by one, reporting each as a share of ``start``..``end``."""
+    for i, step in enumerate(steps):
+        report(
+            f"{label} {step.name}（{i + 1}/{len(steps)}）", start + (end - start) * i / len(steps)
+        )
+        runner.run([step])
+
+
+def _silent(stage: str, fraction: float) -> None:
+    """No progress reporting."""

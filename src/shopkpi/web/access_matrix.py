@@ -19,6 +19,8 @@ from shopkpi.web import (
     routes_auth,
     routes_drill,
     routes_drill_api,
+    routes_imports,
+    routes_jobs,
     routes_manage,
     routes_pages,
     routes_proposals,
@@ -50,6 +52,8 @@ MODULES = (
     *routes_manage.MODULES,
     routes_proposals,
     routes_proposals_api,
+    routes_jobs,
+    routes_imports,
 )
 APP_ROUTES: Access = {("GET", "/health"): EVERYONE}  # defined in ``create_app``
 ROLES: Access = {**APP_ROUTES, **{r: roles for m in MODULES for r, roles in m.ACCESS.items()}}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -11,7 +13,17 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from shopkpi import __version__
 from shopkpi.errors import ShopkpiError
-from shopkpi.web import routes_api, routes_auth, routes_drill, routes_drill_api, routes_pages
+from shopkpi.handoff import new_token
+from shopkpi.jobs import JobRunner
+from shopkpi.web import (
+    routes_api,
+    routes_auth,
+    routes_drill,
+    routes_drill_api,
+    routes_imports,
+    routes_jobs,
+    routes_pages,
+)
 from shopkpi.web.deps import LoginRequired
 from shopkpi.web.routes_manage import ROUTERS as MANAGE_ROUTERS
 from shopkpi.web.routes_proposals import router as proposals_router
@@ -21,6 +33,7 @@ from shopkpi.web.settings import WebSettings
 
 HERE = Path(__file__).resolve().parent
 SESSION_SECRET = "session_signing_key"
+SPOOL = Path(".shopkpi") / "uploads"
 
 
 def create_app(workspace_root: Path | str, settings: WebSettings | None = None) -> FastAPI:
@@ -29,15 +42,28 @@ def create_app(workspace_root: Path | str, settings: WebSettings | None = None) 
 
     settings = settings or WebSettings()
     ws = Workspace(workspace_root)
+    ws.warehouse  # noqa: B018  the server owns the warehouse from the start (one writer)
+    jobs = JobRunner(ws, ws.root / SPOOL)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        jobs.close()  # let a running write job finish before the process exits
+
     app = FastAPI(
         title="shopkpi",
         version=__version__,
         docs_url="/api/docs",
         openapi_url="/api/v1/openapi.json",
+        lifespan=lifespan,
     )
     app.state.ws = ws
     app.state.settings = settings
     app.state.limiter = LoginLimiter(settings)
+    # The one writer (DESIGN §8): every write runs as a job here; the token lets a CLI
+    # command on this machine hand its job over (``shopkpi serve`` publishes it).
+    app.state.jobs = jobs
+    app.state.local_token = new_token()
     app.add_middleware(
         SessionMiddleware,
         secret_key=ws.appdb.secret(SESSION_SECRET),
@@ -56,6 +82,8 @@ def create_app(workspace_root: Path | str, settings: WebSettings | None = None) 
         app.include_router(manage)
     app.include_router(proposals_router)
     app.include_router(proposals_api_router)
+    app.include_router(routes_jobs.router)
+    app.include_router(routes_imports.router)
     app.add_exception_handler(LoginRequired, _to_login)
     app.add_exception_handler(ShopkpiError, _user_error)
 

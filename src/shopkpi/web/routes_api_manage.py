@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from pydantic import BaseModel, ConfigDict
 
 from shopkpi.errors import ConfigError, ShopkpiError
+from shopkpi.jobs import JobKind
 from shopkpi.scoring.roster import read_roster
 from shopkpi.web.access import Viewer
 from shopkpi.web.close_view import close_status
@@ -30,6 +31,8 @@ from shopkpi.web.guards import (
 )
 from shopkpi.web.plans_view import finding_rows, plan_path, plan_rows
 from shopkpi.web.routes_audit import LIMIT, audit_json
+from shopkpi.web.routes_close import CLOSE_WAIT
+from shopkpi.web.routes_jobs import runner
 from shopkpi.web.routes_ratings import WEB_REASON
 from shopkpi.web.security import csrf_token
 
@@ -163,14 +166,21 @@ def close_info(ws: WS, viewer: Books, period: str | None = None) -> dict[str, An
         raise HTTPException(404, str(exc)) from exc
 
 
-@router.post("/close")
-def close(ws: WS, viewer: Admin, body: CloseIn) -> dict[str, Any]:
-    """Close (version 1) or correct (version 2, 3, …) a period."""
-    try:
-        snap = ws.scoring.close(body.period, viewer.user.username, body.reason, body.force)
-    except ShopkpiError as exc:
-        raise HTTPException(422, str(exc)) from exc
-    return {"period": snap.period, "version": snap.version, "forced": snap.forced}
+@router.post(
+    "/close", responses={202: {"description": "仍在运行：返回任务，轮询 /api/v1/jobs/{id}"}}
+)
+def close(request: Request, response: Response, viewer: Admin, body: CloseIn) -> dict[str, Any]:
+    """Close (version 1) or correct (version 2, 3, …) a period. It runs as a job on the
+    server's one writer; if the job takes longer than a few seconds the answer is 202 with
+    the job (see ``/api/v1/jobs/{id}``)."""
+    jobs = runner(request)
+    job = jobs.submit(JobKind.close, body.model_dump(), viewer.user.username, "web")
+    if not jobs.wait(job, CLOSE_WAIT):
+        response.status_code = 202
+        return job.as_json()
+    if job.result is None:
+        raise HTTPException(422, job.error)
+    return {k: job.result[k] for k in ("period", "version", "forced")}
 
 
 @router.get("/audit")

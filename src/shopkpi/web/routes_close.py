@@ -12,10 +12,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from shopkpi.errors import ShopkpiError
+from shopkpi.jobs import JobKind
 from shopkpi.web.access import Viewer
 from shopkpi.web.close_view import close_status
-from shopkpi.web.deps import WS, PageViewer, render
+from shopkpi.web.deps import WS, PageViewer, get_settings, render
 from shopkpi.web.guards import ADMIN, ADMIN_FINANCE, Access, error_page
+from shopkpi.web.routes_jobs import runner
 from shopkpi.web.security import csrf_ok
 from shopkpi.workspace import Workspace
 
@@ -26,6 +28,7 @@ ACCESS: Access = {
     ("POST", "/close"): ADMIN,
     ("GET", "/close/export.xlsx"): ADMIN_FINANCE,
 }
+CLOSE_WAIT = 10.0  # seconds the page waits for the close job before showing its progress
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -48,11 +51,15 @@ async def close(request: Request, ws: WS, viewer: PageViewer) -> Any:
         return error_page(request, viewer, "页面已过期，请刷新后重新提交（CSRF 校验失败）", 403)
     period = form.get("period", "")
     reason = form.get("reason", "").strip() or None
-    try:
-        snap = ws.scoring.close(period, viewer.user.username, reason, form.get("force") == "on")
-    except ShopkpiError as exc:
-        return _page(request, ws, viewer, period, error=str(exc), status=422)
-    query = urlencode({"period": snap.period, "done": snap.version})
+    # The close runs as a job on the server's one writer, after any import or compute.
+    params = {"period": period, "reason": reason, "force": form.get("force") == "on"}
+    jobs = runner(request)
+    job = jobs.submit(JobKind.close, params, viewer.user.username, "web")
+    if not jobs.wait(job, max(get_settings(request).job_wait_seconds, CLOSE_WAIT)):
+        return RedirectResponse(f"/jobs/{job.id}", status_code=303)
+    if job.result is None:
+        return _page(request, ws, viewer, period, error=job.error, status=422)
+    query = urlencode({"period": job.result["period"], "done": job.result["version"]})
     return RedirectResponse(f"/close?{query}", status_code=303)
 
 

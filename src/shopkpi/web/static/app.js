@@ -28,4 +28,22 @@
       });
     });
   });
+  // Jobs still queued or running: poll their state, reload the page once they are over.
+  document.querySelectorAll("[data-job]").forEach(function (box) {
+    if (box.dataset.status !== "queued" && box.dataset.status !== "running") { return; }
+    var timer = window.setInterval(function () {
+      fetch("/api/v1/jobs/" + box.dataset.job, { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (job) {
+          if (!job) { return; }
+          box.querySelector("progress").value = job.progress;
+          box.querySelector(".stage").textContent = job.stage;
+          box.querySelector(".status").textContent = job.status_label;
+          if (job.status === "done" || job.status === "failed") {
+            window.clearInterval(timer);
+            window.location.reload();
+          }
+        });
+    }, 1000);
+  });
 })();
