@@ -29,6 +29,7 @@ from shopkpi.demo import DemoOptions
 from shopkpi.demo.run import build_demo
 from shopkpi.web import WebSettings, create_app
 from shopkpi.workspace import Workspace
+from tests.jobs.files import FILE_B, file_b
 
 pytestmark = pytest.mark.browser
 
@@ -49,9 +50,9 @@ USERS = {
 }
 COMMON = ["/", "/ranking", "/metrics", "/ratings", "/proposals", f"/metrics/cs_sales/trend?period={PERIOD}"]  # fmt: skip
 PAGES = {
-    "boss": [*COMMON, "/staff/E004", "/plans", "/close", "/audit"],
+    "boss": [*COMMON, "/staff/E004", "/plans", "/close", "/audit", "/imports"],
     "cfo": [*COMMON, "/staff/E006", "/plans", "/close", "/audit"],
-    "lead": [*COMMON, "/staff/E004", "/plans"],
+    "lead": [*COMMON, "/staff/E004", "/plans", "/imports"],
     "chen": [*COMMON, "/staff/E003"],
 }
 
@@ -348,3 +349,31 @@ def test_a_target_proposal_goes_propose_adjust_approve(browser: Any, server: Ser
         page.context.close()
     actions = [e.action for e in server.ws.appdb.audit("kpi_proposal")]
     assert len(actions) >= 3
+
+
+def test_an_upload_in_the_browser_runs_as_a_job_and_shows_its_quarantine(
+    browser: Any, server: Server, tmp_path: Path
+) -> None:
+    export = tmp_path / FILE_B
+    export.write_bytes(file_b())  # one good order, one row with a mangled id (9.9E+18)
+    page = open_as(browser, server, "lead")
+    try:
+        page.click('header nav a[href="/imports"]')
+        page.wait_for_url("**/imports")
+        page.set_input_files('#upload-form input[name="files"]', str(export))
+        page.click('#upload-form button[type="submit"]')
+        page.wait_for_url("**/imports?job=*")
+        job = page.locator("#current-job .job")
+        assert job.get_attribute("data-status") == "done"
+        row = page.locator(f'#current-job tr[data-file="{FILE_B}"]')
+        assert row.locator("td").evaluate_all("tds => tds.map(t => t.textContent.trim())")[:7] == [
+            FILE_B, "已导入", "order_report", "2", "1", "1", "0",
+        ]  # fmt: skip
+        shot(page, "imports-after-upload")
+        row.locator('a[href^="/imports/quarantine"]').click()
+        page.wait_for_url("**/imports/quarantine?file=*")
+        cells = page.locator("#quarantine tbody tr").first.locator("td")
+        assert cells.nth(0).inner_text() == FILE_B and "9.9E+18" in cells.nth(5).inner_text()
+        shot(page, "imports-quarantine")
+    finally:
+        page.context.close()
