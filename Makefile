@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test lint typecheck pytest bench bench-compute docs clean
+.PHONY: demo test lint typecheck pytest bench bench-compute bench-web bench-live eval-qa docs clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,19 @@ bench-compute: $(BIN)/.installed
 	$(BIN)/pip install -q -e ".[bench]"
 	$(BIN)/python benchmarks/bench_compute.py --check-demo
 	$(BIN)/python benchmarks/bench_compute.py
+
+## make bench-web: page and API latency of a 300-staff demo shop under 20 clients (builds the shop once, ~10 min)
+bench-web: $(BIN)/.installed
+	$(BIN)/python benchmarks/bench_web.py
+
+## make bench-live: POST /api/v1/messages latency, receipt to alert recorded (a small demo shop, ~1 min)
+bench-live: $(BIN)/.installed
+	$(BIN)/python benchmarks/bench_live.py
+
+## make eval-qa: emotion analyzers + escalation on the held-out labelled set (see benchmarks/RESULTS.md)
+eval-qa: $(BIN)/.installed
+	$(BIN)/pip install -q -e ".[qa-extra]"
+	$(BIN)/python benchmarks/eval_emotion.py
 
 clean:
 	rm -rf $(VENV) demo .pytest_cache .mypy_cache .ruff_cache

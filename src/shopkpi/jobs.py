@@ -132,6 +132,7 @@ class JobRunner:
         self._queue: queue.Queue[Job | None] = queue.Queue()
         self._thread: threading.Thread | None = None
         self._seq = itertools.count(1)
+        self.generation = 0  # bumped after every job: the warehouse may have changed
 
     def submit(
         self,
@@ -217,6 +218,7 @@ class JobRunner:
         finally:
             view.warehouse.close()
             job.finished_at = _now()
+            self.generation += 1
             if job.uploads:
                 shutil.rmtree(self.spool / job.id, ignore_errors=True)
             job.finished.set()

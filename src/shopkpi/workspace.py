@@ -15,6 +15,7 @@ from shopkpi.config.models import WorkspaceConfig
 from shopkpi.config.template import render_config
 from shopkpi.errors import WorkspaceError
 from shopkpi.ingest.pipeline import ImportResult, Ingestor
+from shopkpi.memo import Memo, no_memo
 from shopkpi.warehouse.db import Warehouse, WarehouseBusy
 
 if TYPE_CHECKING:
@@ -47,6 +48,9 @@ class Workspace:
                 f"{self.root} 不是 shopkpi 工作区（没有 {CONFIG_FILE}）；请先运行 `shopkpi init {self.root}`"
             )
         self.config: WorkspaceConfig = load_config(self.root / CONFIG_FILE)
+        # Keeps expensive read results while the data stays the same; only the server,
+        # the one writer, binds a real one (memo.py), per request.
+        self.memo: Memo = no_memo
 
     @classmethod
     def init(
@@ -105,7 +109,9 @@ class Workspace:
         """Scores of this workspace: adopt plans, score, scorecards, close, simulate."""
         from shopkpi.scoring.service import ScoringService
 
-        return ScoringService(self.warehouse.con, self.appdb, self.root, self.config.week_start)
+        return ScoringService(
+            self.warehouse.con, self.appdb, self.root, self.config.week_start, memo=self.memo
+        )
 
     @property
     def proposals(self) -> ProposalService:
@@ -114,7 +120,7 @@ class Workspace:
 
         return ProposalService(self.appdb, self.warehouse.con)
 
-    def on_cursor(self, *, macros: bool = False) -> Workspace:
+    def on_cursor(self, *, macros: bool = False, memo: Memo | None = None) -> Workspace:
         """This workspace reading the warehouse through its own cursor (one per request
         of the web app, so that concurrent requests never share a DuckDB connection).
 
@@ -127,6 +133,7 @@ class Workspace:
         view.__dict__.pop("scoring", None)
         view.__dict__.pop("ingestor", None)
         view.__dict__.update(warehouse=self.warehouse.cursor(macros=macros), appdb=appdb)
+        view.memo = memo or no_memo
         return view
 
     def staff_ids(self) -> frozenset[str] | None:
@@ -191,7 +198,9 @@ class Workspace:
         ``progress(stage, fraction)`` is called before each step."""
         from shopkpi.metrics.compute import compute_metrics
 
-        return compute_metrics(self.warehouse, self.config, period, as_of, progress=progress)
+        return compute_metrics(
+            self.warehouse, self.config, period, as_of, progress=progress, root=self.root
+        )
 
     def show(
         self,
@@ -243,7 +252,11 @@ class Workspace:
         from shopkpi.metrics.api import period_label
         from shopkpi.metrics.pacing import overview
 
-        return overview(self.warehouse.con, period_label(self.warehouse.con, period))
+        con = self.warehouse.con
+        found: Overview = self.memo(
+            ("overview", period), lambda: overview(con, period_label(con, period))
+        )
+        return found
 
     def _rows(self, sql: str, params: list[object]) -> list[dict[str, object]]:
         cursor = self.warehouse.con.execute(sql, params)

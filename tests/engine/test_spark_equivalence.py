@@ -136,6 +136,9 @@ def demo_ws(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace]:
     root = tmp_path_factory.mktemp("spark") / "demo"
     build_demo(root, DEMO)
     ws = Workspace(root)
+    # The chat-QA tables come from Python analyzers run inside the DuckDB compute; Spark
+    # takes them as inputs, like the canonical tables (engine/spark.py).
+    ws.compute()
     yield ws
     ws.close()
 

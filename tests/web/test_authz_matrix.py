@@ -91,6 +91,11 @@ PROBES: dict[Route, Probe] = {
     ("POST", "/api/v1/jobs/close"): Probe(422, {"period": "2026-11", "force": "maybe"}),
     ("GET", "/jobs/{job_id}"): Probe(404),
     ("GET", "/api/v1/jobs/{job_id}"): Probe(404),
+    # QA: a finding that does not exist is 404 once the role check has passed; a logged-in
+    # user posting messages gets 403 (the route takes an API token only).
+    ("POST", "/qa/findings/{finding_id}/review"): Probe(404, {"verdict": "confirmed"}),
+    ("POST", "/api/v1/qa/findings/{finding_id}/review"): Probe(404, {"verdict": "confirmed"}),
+    ("POST", "/api/v1/messages"): Probe(200, {}),  # nobody with a login: 403 / 401
 }
 
 
@@ -148,7 +153,7 @@ def test_every_route_is_in_the_matrix(client: TestClient) -> None:
 
 def test_the_matrix_keeps_finance_read_only_and_staff_out_of_reviews() -> None:
     posts = [route for route in MATRIX if route[0] == "POST"]
-    assert len(posts) == 22
+    assert len(posts) == 25
     finance_posts = [r for r in posts if MATRIX[r][Role.finance] is not Result.denied]
     assert finance_posts == [("POST", "/login"), ("POST", "/logout")]
     public = sorted(r for r, rule in MATRIX.items() if rule[ANONYMOUS] is Result.allowed)
@@ -163,6 +168,7 @@ def concrete(path: str, staff: str) -> str:
         .replace("{proposal_id}", PROPOSALS[staff])
         .replace("{name}", PLAN_FILE)
         .replace("{job_id}", "no-such-job")
+        .replace("{finding_id}", "0000000000000000")
     )
 
 
@@ -242,8 +248,8 @@ def test_every_route_as_every_principal(app_client: TestClient, who: Principal) 
     wrong = {k: v for k, v in got.items() if v[0] != v[1]}
     assert wrong == {}
     assert len(got) >= len(MATRIX)
-    # Every route once, plus "other" for the 19 that name a person, a plan or a job.
-    assert len(got) == len(MATRIX) + 19 == 75
+    # Every route once, plus "other" for the 21 that name a person, a plan, a job or a finding.
+    assert len(got) == len(MATRIX) + 21 == 83
 
 
 @pytest.mark.parametrize("who", [Role.finance, Role.staff, Role.supervisor])
@@ -260,7 +266,7 @@ def test_a_refused_post_is_403_whatever_it_sends(client: TestClient, who: Role) 
             r = client.post(url, data={"csrf_token": caller.token}, follow_redirects=False)
         statuses.add((path, r.status_code))
     assert {status for _, status in statuses} == {403}, sorted(statuses)
-    assert len(refused) == {Role.finance: 20, Role.staff: 18, Role.supervisor: 10}[who]
+    assert len(refused) == {Role.finance: 23, Role.staff: 21, Role.supervisor: 11}[who]
 
 
 def test_a_route_missing_from_the_matrix_fails(client: TestClient) -> None:

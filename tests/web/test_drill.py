@@ -112,7 +112,7 @@ def test_admin_sees_every_whole_shop_row(chats: TestClient) -> None:
 def test_transcript_marks_auto_replies_fillers_and_transfers(chats: TestClient) -> None:
     assert login(chats, "xm") == 303
     html = chats.get(f"/sessions/{quote(SESSION_1)}").text
-    kinds = re.findall(r'<li class="msg ([^"]+)" data-id="(\w+)">', html)
+    kinds = re.findall(r'<li class="msg ([^"]+)" data-id="(\w+)"', html)
     assert kinds == [
         ("buyer", "m01"),
         ("auto", "m02"),

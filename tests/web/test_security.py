@@ -19,7 +19,7 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from shopkpi.cli.app import app as cli
-from shopkpi.web.access_matrix import MATRIX
+from shopkpi.web.access_matrix import MATRIX, TOKEN_ONLY
 from shopkpi.web.guards import Route
 from shopkpi.workspace import Workspace
 from tests.web.conftest import PASSWORD, Clock, csrf, login
@@ -68,6 +68,8 @@ CASES = [
     Case("boss", ("POST", "/api/v1/jobs/ingest"), "/api/v1/jobs/ingest", {}, 422, 0),
     Case("boss", ("POST", "/api/v1/jobs/compute"), "/api/v1/jobs/compute", {"period": "2026-11"}, 202, 0),
     Case("boss", ("POST", "/api/v1/jobs/close"), "/api/v1/jobs/close", {"period": "2026-11", "force": "maybe"}, 422, 0),
+    Case("boss", ("POST", "/qa/findings/{finding_id}/review"), "/qa/findings/0000000000000000/review", {"verdict": "confirmed"}, 404, 0),
+    Case("boss", ("POST", "/api/v1/qa/findings/{finding_id}/review"), "/api/v1/qa/findings/0000000000000000/review", {"verdict": "confirmed"}, 404, 0),
     Case("boss", ("POST", "/logout"), "/logout", {}, 303, 0),
     Case(None, ("POST", "/login"), "/login", {"username": "boss", "password": PASSWORD}, 303, 0),
 ]
@@ -92,7 +94,9 @@ def send(client: TestClient, case: Case, body: dict[str, str], token: str | None
 
 
 def test_the_cases_cover_every_post_route() -> None:
-    assert {c.route for c in CASES} == {route for route in MATRIX if route[0] == "POST"}
+    posts = {route for route in MATRIX if route[0] == "POST"}
+    assert {c.route for c in CASES} == posts - TOKEN_ONLY
+    assert {("POST", "/api/v1/messages")} == TOKEN_ONLY  # API token, no cookie: no CSRF
 
 
 def test_every_post_refuses_a_missing_or_foreign_csrf_token(client: TestClient, shop: Workspace) -> None:  # fmt: skip

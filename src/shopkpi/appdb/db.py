@@ -16,7 +16,17 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from shopkpi.appdb import audit, guard, plans, proposals, ratings, snapshots, users
+from shopkpi.appdb import (
+    audit,
+    guard,
+    plans,
+    proposals,
+    qa_state,
+    ratings,
+    snapshots,
+    tokens,
+    users,
+)
 from shopkpi.appdb.migrate import upgrade
 from shopkpi.appdb.proposal_rules import Actor, Proposal, ProposalAction
 from shopkpi.appdb.ratings_file import read_ratings
@@ -31,6 +41,7 @@ from shopkpi.appdb.records import (
     RatingsImport,
     Snapshot,
 )
+from shopkpi.appdb.tokens import TokenRecord
 from shopkpi.appdb.url import make_engine, resolve_url
 
 
@@ -279,6 +290,72 @@ class AppDB:
         """Audit-log rows, newest first."""
         with self.session() as session:
             return audit.entries(session, entity_kind, entity_key, limit)
+
+    # API tokens, QA verdicts and alerts --------------------------------------------
+
+    def create_token(self, name: str, scope: str, *, actor: str) -> tuple[TokenRecord, str]:
+        """A new API token (audited); the plain token is returned once and never stored."""
+        with self.session() as session:
+            return tokens.create(session, name, scope, actor=actor, now=self.clock())
+
+    def revoke_token(self, token_id: int, *, actor: str) -> TokenRecord:
+        with self.session() as session:
+            return tokens.revoke(session, token_id, actor=actor, now=self.clock())
+
+    def verify_token(self, token: str, scope: str) -> TokenRecord | None:
+        with self.session() as session:
+            return tokens.verify(session, token, scope)
+
+    def tokens(self) -> list[TokenRecord]:
+        with self.session() as session:
+            return tokens.listing(session)
+
+    def review_finding(
+        self,
+        finding_id: str,
+        rule: str,
+        staff_id: str | None,
+        verdict: str,
+        *,
+        actor: str,
+        comment: str | None = None,
+    ) -> qa_state.ReviewRecord:
+        """Confirm a QA finding or mark it a false positive (audited)."""
+        with self.session() as session:
+            return qa_state.review(
+                session, finding_id, rule, staff_id, verdict,
+                actor=actor, comment=comment, now=self.clock(),
+            )  # fmt: skip
+
+    def finding_reviews(
+        self, finding_ids: list[str] | None = None
+    ) -> dict[str, qa_state.ReviewRecord]:
+        with self.session() as session:
+            return qa_state.reviews(session, finding_ids)
+
+    def rule_stats(self) -> dict[str, dict[str, int]]:
+        with self.session() as session:
+            return qa_state.rule_stats(session)
+
+    def raise_alert(self, **fields: Any) -> qa_state.AlertRecord:
+        with self.session() as session:
+            return qa_state.raise_alert(session, self.clock(), **fields)
+
+    def alerts(self, limit: int = 200, kind: str | None = None) -> list[qa_state.AlertRecord]:
+        with self.session() as session:
+            return qa_state.alerts(session, limit, kind)
+
+    def stamp(self) -> tuple[int, int]:
+        """The newest audit-log and proposal-history ids: every change to the app DB adds
+        one of them, so a new stamp means something may have changed (see memo.py)."""
+        from sqlalchemy import func, select
+
+        from shopkpi.appdb.models import AuditEntry, KpiProposalEvent
+
+        with self.session() as session:
+            audit_id = session.scalar(select(func.max(AuditEntry.id))) or 0
+            event_id = session.scalar(select(func.max(KpiProposalEvent.id))) or 0
+        return int(audit_id), int(event_id)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -167,3 +167,57 @@ class AppSecret(Base):
 
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(String(256))
+
+
+class ApiToken(Base):
+    """An API token for machine clients (e.g. streaming chat messages): only its SHA-256 is
+    stored. Tokens are 256-bit random values, so a fast hash is as safe as a slow one and
+    keeps the check well under a millisecond per request."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(64))
+    scope: Mapped[str] = mapped_column(String(64))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16))  # shown in listings to tell tokens apart
+    created_by: Mapped[str] = mapped_column(PERSON)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class QAReview(Base):
+    """A supervisor's verdict on a QA finding: confirmed or a false positive (audited)."""
+
+    __tablename__ = "qa_review"
+
+    finding_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    rule: Mapped[str] = mapped_column(String(128))
+    staff_id: Mapped[str | None] = mapped_column(ID)
+    verdict: Mapped[str] = mapped_column(String(16))
+    comment: Mapped[str | None] = mapped_column(Text)
+    reviewer: Mapped[str] = mapped_column(PERSON)
+    reviewed_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class Alert(Base):
+    """An alert raised for a person or team (live chat escalations now; pacing alerts
+    later), with where it was sent and whether someone has acknowledged it."""
+
+    __tablename__ = "alert"
+    __table_args__ = (Index("ix_alert_raised", "raised_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    rule: Mapped[str] = mapped_column(String(128))
+    severity: Mapped[str] = mapped_column(String(16))
+    shop_id: Mapped[str | None] = mapped_column(ID)
+    staff_id: Mapped[str | None] = mapped_column(ID)
+    team: Mapped[str | None] = mapped_column(String(64))
+    subject: Mapped[str | None] = mapped_column(String(256))  # e.g. the chat session key
+    message_id: Mapped[str | None] = mapped_column(String(128))
+    title: Mapped[str] = mapped_column(String(256))
+    detail: Mapped[Any | None] = mapped_column(JSON)
+    raised_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    acknowledged_by: Mapped[str | None] = mapped_column(PERSON)
+    acknowledged_at: Mapped[dt.datetime | None] = mapped_column(DateTime)

@@ -28,6 +28,7 @@ from shopkpi.appdb.ratings_file import PERIOD_HINT, normalize_period
 from shopkpi.appdb.records import AppDBError
 
 Teams = Mapping[str, str | None]  # staff id → team, from the roster
+MAX_ID = 2**31 - 1  # the largest INTEGER value on PostgreSQL (SQLite's is 2**63 - 1)
 
 
 def canonical(period: str, metric_id: str) -> tuple[str, str]:
@@ -101,7 +102,7 @@ def step(
     now: dt.datetime,
 ) -> Proposal:
     """Adjust, approve or reject proposal ``proposal_id`` (``value``: the adjusted target)."""
-    row = session.get(KpiProposal, proposal_id)
+    row = session.get(KpiProposal, proposal_id) if _storable(proposal_id) else None
     if row is None:
         raise AppDBError(f"没有编号为 {proposal_id} 的目标提议")
     authorize(actor, action, row.staff_id, teams.get(row.staff_id))
@@ -121,6 +122,12 @@ def step(
         case ProposalAction.propose | ProposalAction.revise:
             raise AppDBError("提议请用 propose")
     return _finish(session, row, actor, action, after, old, comment, now)
+
+
+def _storable(proposal_id: int) -> bool:
+    """Whether ``proposal_id`` fits an INTEGER key (PostgreSQL's is 32-bit): a larger one,
+    say from a URL, would make the driver raise instead of finding nothing."""
+    return 1 <= proposal_id <= MAX_ID
 
 
 def _current(row: KpiProposal) -> Decimal:
@@ -174,6 +181,8 @@ def listed(
     if period is not None:
         query = query.where(KpiProposal.period == period)
     if proposal_id is not None:
+        if not _storable(proposal_id):
+            return []
         query = query.where(KpiProposal.id == proposal_id)
     return [_record(session, row) for row in session.scalars(query)]
 

@@ -12,10 +12,12 @@ from shopkpi.cli.metrics import FormatOpt, OutputFormat
 from shopkpi.cli.metrics import register as register_metric_commands
 from shopkpi.cli.plan import plan_app
 from shopkpi.cli.proposal import proposal_app
+from shopkpi.cli.qa import register as register_qa_commands
 from shopkpi.cli.ratings import ratings_app
 from shopkpi.cli.render import console, err_console, import_summary, print_problems
 from shopkpi.cli.score import register as register_score_commands
 from shopkpi.cli.serve import register as register_serve_commands
+from shopkpi.cli.token import token_app
 from shopkpi.errors import ShopkpiError
 from shopkpi.templates import TemplateKind
 
@@ -142,10 +144,12 @@ def demo(
     if run.refused:
         raise typer.Exit(1)
     from shopkpi.cli.metrics import compute_and_rank
+    from shopkpi.cli.qa import print_brief
     from shopkpi.cli.score import print_top
 
     compute_and_rank(run.root)
     print_top(run.root)
+    print_brief(run.root)
 
 
 @app.command()
@@ -264,9 +268,11 @@ QUARANTINE_LABELS = {
 register_metric_commands(app)
 register_score_commands(app)
 register_serve_commands(app)
+register_qa_commands(app)
 app.add_typer(plan_app, name="plan")
 app.add_typer(ratings_app, name="ratings")
 app.add_typer(proposal_app, name="proposal")
+app.add_typer(token_app, name="token")
 
 
 def main() -> None:

@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from shopkpi.qa.config import QAConfig
+
 _SHOP_ID = re.compile(r"^[A-Za-z0-9_\-]+$")
 
 
@@ -226,6 +228,7 @@ class WorkspaceConfig(_Frozen):
     metrics: MetricSettings = Field(default_factory=MetricSettings)
     engine: EngineSettings = Field(default_factory=EngineSettings)
     ingest: IngestSettings = Field(default_factory=IngestSettings)
+    qa: QAConfig = Field(default_factory=QAConfig)
 
     @field_validator("week_start")
     @classmethod

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from shopkpi.demo.history import ShopHistory, simulate
 from shopkpi.demo.options import DemoFile, DemoFiles, DemoOptions, DemoStats
-from shopkpi.demo.sessions import pick_for_text, reception_sessions
+from shopkpi.demo.sessions import reception_sessions, text_keys
 from shopkpi.demo.snapshot import WAITING, order_state, refunds_by_order
 from shopkpi.demo.writers import (
     chat_text,
@@ -91,8 +91,7 @@ def _order_files(folder: Path, history: ShopHistory) -> list[DemoFile]:
 
 def _chat_files(folder: Path, history: ShopHistory) -> list[DemoFile]:
     opts = history.options
-    wanted = max(2, min(6, round(4 * opts.scale * opts.days / 56)))
-    as_text = pick_for_text(history.conversations, wanted)
+    as_text = text_keys(history.conversations, opts)
     sessions = reception_sessions(history.conversations, skip=as_text)
     files = [DemoFile(RECEPTION, p, n) for p, n in reception.write(folder, sessions)]
     files += [

@@ -6,7 +6,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
-from shopkpi.demo import aftersale, presale
+from shopkpi.demo import aftersale, presale, qa_cases
 from shopkpi.demo.buyers import BuyerPool
 from shopkpi.demo.catalogue import make_catalogue
 from shopkpi.demo.evaluations import evaluate
@@ -14,6 +14,8 @@ from shopkpi.demo.model import Buyer, Conversation, Evaluation, Order, Product, 
 from shopkpi.demo.options import DemoOptions
 from shopkpi.demo.orders import Catalogue, Ids
 from shopkpi.demo.people import make_staff
+from shopkpi.demo.qa_cases import QACases
+from shopkpi.demo.sessions import text_keys
 from shopkpi.demo.shifts import Duty, make_shifts
 from shopkpi.demo.world import World
 
@@ -33,6 +35,7 @@ class ShopHistory:
     orders: list[Order]
     refunds: list[Refund]
     evaluations: list[Evaluation]
+    qa_cases: QACases | None = None  # the chat-QA cases planted in the texts (issue 6)
 
     @property
     def days(self) -> list[dt.date]:
@@ -83,6 +86,9 @@ def simulate(options: DemoOptions) -> ShopHistory:
     aftersale.simulate(world)
     world.conversations.sort(key=lambda c: (c.messages[0].at, c.buyer.nick))
     world.orders.sort(key=lambda o: (o.created_at, o.order_id))
+    evaluations = evaluate(world)
+    avoid = text_keys(world.conversations, options)
+    cases = qa_cases.plant(options, staff, world.conversations, world.orders, avoid)
     return ShopHistory(
         options=options,
         staff=staff,
@@ -92,5 +98,6 @@ def simulate(options: DemoOptions) -> ShopHistory:
         conversations=world.conversations,
         orders=world.orders,
         refunds=world.refunds,
-        evaluations=evaluate(world),
+        evaluations=evaluations,
+        qa_cases=cases,
     )

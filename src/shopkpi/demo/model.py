@@ -160,6 +160,12 @@ class OrderLine:
     paid: Decimal = ZERO  # share of the order's payment (postage excluded)
     refund: Decimal = ZERO
     refund_status: str = ""  # blank: no refund; else the refund report's 退款状态
+    list_price: Decimal | None = None  # 商品价格 when an agent changed the price by hand
+
+    @property
+    def shown_price(self) -> Decimal:
+        """商品价格 as the line report shows it (the list price before a manual change)."""
+        return self.product.price if self.list_price is None else self.list_price
 
     @property
     def payable(self) -> Decimal:

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from shopkpi.demo.model import Buyer, Conversation, Message, Side, Staff
-from shopkpi.demo.options import SELLER_ID
+from shopkpi.demo.options import SELLER_ID, DemoOptions
 
 CHAT_SIDES = frozenset({Side.buyer, Side.agent, Side.auto})
 DayBuyer = tuple[dt.date, str]  # (day, buyer nick): the unit that goes to one source only
@@ -59,6 +59,12 @@ def reception_sessions(
 
 def _when(message: Message) -> dt.datetime:
     return message.at
+
+
+def text_keys(conversations: list[Conversation], options: DemoOptions) -> frozenset[DayBuyer]:
+    """The buyer-days the demo writes as 千牛 copy-paste text (2–6 of them)."""
+    wanted = max(2, min(6, round(4 * options.scale * options.days / 56)))
+    return pick_for_text(conversations, wanted)
 
 
 def pick_for_text(conversations: list[Conversation], wanted: int) -> frozenset[DayBuyer]:

@@ -156,7 +156,10 @@ def _canonical_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
         ).fetchall()
     }
-    return [name for name in TABLES if name in present]
+    # The QA tables are made by Python analyzers in the DuckDB compute (shopkpi.qa): the
+    # Spark run takes them as inputs, like the canonical tables.
+    qa = ("qa_message", "qa_session", "qa_finding")
+    return [name for name in (*TABLES, *qa) if name in present]
 
 
 def spark_schema(schema: pa.Schema) -> Any:

@@ -206,7 +206,17 @@ def read_csv_bytes(data: bytes, name: str) -> RawTable:
     end = data.find(b"\n")
     header_line = (data if end < 0 else data[:end]).decode("utf-8").rstrip("\r")
     delimiter = "\t" if header_line.count("\t") > header_line.count(",") else ","
-    headers = [clean_header(h) for h in next(csv.reader([header_line], delimiter=delimiter))]
+    try:
+        cells = next(csv.reader([header_line], delimiter=delimiter))
+    except csv.Error as exc:  # e.g. a bare carriage return inside the header line
+        raise FileRefused(
+            name,
+            "bad_header",
+            f"第1行表头无法解析（{exc}）",
+            row=1,
+            hint="表头中有单独的回车符或不成对的引号：请用平台重新导出，或用 Excel 另存为 CSV",
+        ) from exc
+    headers = [clean_header(h) for h in cells]
     while headers and headers[-1] == "":
         headers.pop()
     if not headers:

@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 from shopkpi.config.models import WorkspaceConfig
 from shopkpi.engine import DuckDBEngine, Engine
@@ -95,10 +96,12 @@ def compute_metrics(
     derive: bool = True,
     engine: Engine | None = None,
     progress: Callable[[str, float], None] | None = None,
+    root: Path | None = None,
 ) -> ComputeResult:
     """Rebuild the derived tables (unless ``derive`` is false) and the metric values of the
     period (default: every month with data), judged as of ``as_of`` (default: the latest
-    event in the data). ``progress(stage, fraction)``, if given, is told of each step."""
+    event in the data). ``progress(stage, fraction)``, if given, is told of each step;
+    ``root`` is the workspace folder (the shop's own QA rules file lives there)."""
     resolved = utc_naive(as_of) if as_of else latest_event(warehouse)
     if resolved is None:
         raise NoData("仓库里还没有聊天或订单数据；请先用 shopkpi ingest 导入")
@@ -108,10 +111,18 @@ def compute_metrics(
     if derive:
         from shopkpi.derive import derivation_steps
 
-        _run_steps(runner, derivation_steps(config, resolved), "派生", 0.0, 0.5, report)
+        _run_steps(runner, derivation_steps(config, resolved), "派生", 0.0, 0.4, report)
     derived = time.perf_counter()
     ctx = MetricContext(config, resolved)
-    scope = build_scope(period, ctx, *data_days(warehouse, ctx.local_today()))
+    days = data_days(warehouse, ctx.local_today())
+    from shopkpi.qa.pipeline import ensure_tables, run_qa
+
+    if derive:  # chat QA (Python analyzers) feeds the quality metrics
+        report("质检", 0.4)
+        run_qa(warehouse.con, config, days[0], days[1], progress=None, root=root)
+    else:
+        ensure_tables(warehouse.con)
+    scope = build_scope(period, ctx, *days)
     _run_steps(runner, metric_steps(ctx, scope), "指标", 0.5, 0.95, report)
     report("写入 metric_value", 0.95)
     with warehouse.transaction():

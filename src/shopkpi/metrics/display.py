@@ -17,7 +17,7 @@ def format_number(unit: Unit, value: Decimal) -> str:
             return f"{_q(value * 100, '0.01')}%"
         case Unit.yuan:
             return f"{_q(value, '0.01'):,}"
-        case Unit.seconds | Unit.multiple | Unit.score:
+        case Unit.seconds | Unit.multiple | Unit.score | Unit.per_hundred:
             return str(_q(value, "0.01"))
         case _:
             whole = value == value.to_integral_value()

@@ -41,6 +41,7 @@ class Unit(StrEnum):
     ratio = "ratio"
     multiple = "multiple"
     score = "score"
+    per_hundred = "per_hundred"
 
     @property
     def label(self) -> str:
@@ -63,6 +64,7 @@ _UNIT_LABELS = {
     Unit.ratio: "%",
     Unit.multiple: "倍",
     Unit.score: "分",
+    Unit.per_hundred: "处/百条",
 }
 
 
@@ -100,6 +102,7 @@ class Family(StrEnum):
     aftersale = "aftersale"
     resolution = "resolution"
     labour = "labour"
+    quality = "quality"
 
     @property
     def label(self) -> str:
@@ -115,6 +118,7 @@ _FAMILY_LABELS = {
     Family.aftersale: "售后与满意度",
     Family.resolution: "问题解决与催付",
     Family.labour: "人效",
+    Family.quality: "质检",
 }
 
 

@@ -8,6 +8,7 @@ constructed from it; :class:`Marks` walks that tree along a path like
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -77,7 +78,21 @@ def read_plan(path: Path) -> tuple[LoadedPlan | None, list[Finding]]:
 
 
 def parse_plan(text: str, name: str) -> tuple[LoadedPlan | None, list[Finding]]:
-    """Parse plan YAML text; ``name`` is the file name used in findings."""
+    """Parse plan YAML text; ``name`` is the file name used in findings.
+
+    Memoised on ``(text, name)``: scoring parses every adopted version and every file in
+    ``plans/`` on each request, and the result is immutable (frozen plan and marks)."""
+    loaded, found = _parse_plan(text, name)
+    return loaded, list(found)
+
+
+@lru_cache(maxsize=64)
+def _parse_plan(text: str, name: str) -> tuple[LoadedPlan | None, tuple[Finding, ...]]:
+    loaded, found = _parse_uncached(text, name)
+    return loaded, tuple(found)
+
+
+def _parse_uncached(text: str, name: str) -> tuple[LoadedPlan | None, list[Finding]]:
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data: Any = yaml.safe_load(text)

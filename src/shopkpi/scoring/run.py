@@ -10,6 +10,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from shopkpi.appdb.audit import jsonable
 from shopkpi.appdb.records import PlanRef
@@ -19,7 +20,7 @@ from shopkpi.scoring.inputs import Facts, Observation, ScoringInput
 from shopkpi.scoring.pay import pay
 from shopkpi.scoring.records import plain
 from shopkpi.scoring.scorecard import Scorecard
-from shopkpi.scoring.sheet import PersonScore, person_record, ranks
+from shopkpi.scoring.sheet import PersonRecord, PersonScore, person_record, ranks
 from shopkpi.scoring.view import ScoreSheet, UnscoredRecord, payload
 from shopkpi.scoring.vocab import LineStatus, ScoredEntity
 
@@ -36,11 +37,15 @@ class LiveRun:
     plans: PlanSet
     inputs_hash: str
 
+    @cached_property
+    def records(self) -> tuple[PersonRecord, ...]:
+        """Everyone's scorecard record, built once per run (a kept run serves many requests)."""
+        return tuple(person_record(p) for p in self.people)
+
     def sheet(self) -> ScoreSheet:
         refs = tuple(p.ref for p in self.plans.plans)
-        people = tuple(person_record(p) for p in self.people)
         return ScoreSheet(
-            self.period, people, self.unscored, refs, self.inputs_hash, notes=self.plans.notes
+            self.period, self.records, self.unscored, refs, self.inputs_hash, notes=self.plans.notes
         )
 
     def payload(self) -> object:

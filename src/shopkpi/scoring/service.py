@@ -10,6 +10,7 @@ snapshot (or ``version``), and only ``live=True`` scores it afresh, for comparis
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import duckdb
@@ -17,11 +18,13 @@ import duckdb
 from shopkpi.appdb.db import AppDB
 from shopkpi.appdb.records import Adoption, Snapshot
 from shopkpi.errors import ShopkpiError
+from shopkpi.memo import Memo, no_memo
 from shopkpi.metrics.model import Grain
 from shopkpi.metrics.periods import PeriodError, parse_period
 from shopkpi.metrics.staff import resolve_staff
 from shopkpi.metrics.store import latest_period
 from shopkpi.scoring.adoption import PlanSet, active_plans, adopt_file
+from shopkpi.scoring.live_cache import LIVE_RUNS, live_key
 from shopkpi.scoring.roster import read_roster
 from shopkpi.scoring.run import LiveRun, needs_teams, score_period
 from shopkpi.scoring.sheet import PersonRecord
@@ -39,17 +42,25 @@ class ScoringService:
     """Scores of a workspace: ``con`` is the warehouse, ``db`` the app DB."""
 
     def __init__(
-        self, con: duckdb.DuckDBPyConnection, db: AppDB, root: Path, week_start: str = "monday"
+        self,
+        con: duckdb.DuckDBPyConnection,
+        db: AppDB,
+        root: Path,
+        week_start: str = "monday",
+        memo: Memo = no_memo,
     ) -> None:
         self.con = con
         self.db = db
         self.root = root
         self.week_start = week_start
+        self.memo = memo  # the server's per-generation results (memo.py); else none
 
     def period(self, period: str | None) -> str:
         """The period label (default: the latest month with metric values)."""
         if period is None:
-            found = latest_period(self.con, Grain.month)
+            found: str | None = self.memo(
+                ("latest_month",), lambda: latest_period(self.con, Grain.month)
+            )
             if found is None:
                 raise ScoringError("还没有指标值：先导入数据并运行 shopkpi compute")
             return found
@@ -68,19 +79,28 @@ class ScoringService:
     def run(self, period: str | None = None, plans: PlanSet | None = None) -> LiveRun:
         """Score ``period`` now with ``plans`` (default: the adopted ones)."""
         label = self.period(period)
+        if plans is None:  # the adopted plans: kept while nothing changes (memo.py)
+            kept: LiveRun = self.memo(
+                ("run", label, plans_stamp(self.root / "plans")), lambda: self._run(label, None)
+            )
+            return kept
+        return self._run(label, plans)
+
+    def _run(self, label: str, plans: PlanSet | None) -> LiveRun:
         plans = plans if plans is not None else self.plans()
         if not plans.plans:
             raise ScoringError("没有考核方案：在 plans/ 放入方案文件并用 shopkpi plan adopt 采用")
         if not self._has_values(label):
             raise ScoringError(f"周期 {label} 没有指标值：先运行 shopkpi compute --period {label}")
-        data = scoring_input(
-            self.con,
-            label,
-            ratings=self.db.ratings_for(label),
-            teams=needs_teams(plans),
-            targets=read_targets(self.con, label, self.db.approved_targets(label)),
-        )
-        return score_period(plans, data)
+        ratings, teams = self.db.ratings_for(label), needs_teams(plans)
+        targets = read_targets(self.con, label, self.db.approved_targets(label))
+
+        def score() -> LiveRun:
+            data = scoring_input(self.con, label, ratings=ratings, teams=teams, targets=targets)
+            return score_period(plans, data)
+
+        # Kept by its inputs: the same inputs give the same run (scoring/live_cache.py).
+        return LIVE_RUNS.get(live_key(self.con, label, plans, ratings, targets, teams), score)
 
     def sheet(
         self, period: str | None = None, version: int | None = None, live: bool = False
@@ -126,7 +146,7 @@ class ScoringService:
         self, staff: str, period: str | None = None, version: int | None = None, live: bool = False
     ) -> tuple[ScoreSheet, PersonRecord]:
         """One person's scorecard (staff id, name or sub-account, as ``explain`` takes)."""
-        who = resolve_staff(self.con, staff)
+        who = self.memo(("staff", staff), lambda: resolve_staff(self.con, staff))
         sheet = self.sheet(period, version, live)
         found = sheet.person(who.staff_id)
         if found is None:
@@ -176,3 +196,17 @@ class ScoringService:
             "SELECT count(*) FROM metric_value WHERE period = ?", [label]
         ).fetchall()
         return bool(rows[0][0])
+
+
+def plans_stamp(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    """Names, sizes and modification times of the plan files (a draft may change on disk
+    without an app-DB change)."""
+    if not folder.is_dir():
+        return ()
+    return tuple(
+        sorted(
+            (e.name, e.stat().st_size, e.stat().st_mtime_ns)
+            for e in os.scandir(folder)
+            if e.is_file()
+        )
+    )

@@ -25,6 +25,7 @@ from shopkpi.web import (
     routes_pages,
     routes_proposals,
     routes_proposals_api,
+    routes_qa,
     routes_ratings,
 )
 from shopkpi.web.guards import EVERYONE, Access, Route
@@ -54,10 +55,13 @@ MODULES = (
     routes_proposals_api,
     routes_jobs,
     routes_imports,
+    routes_qa,
 )
 APP_ROUTES: Access = {("GET", "/health"): EVERYONE}  # defined in ``create_app``
 ROLES: Access = {**APP_ROUTES, **{r: roles for m in MODULES for r, roles in m.ACCESS.items()}}
 PUBLIC: frozenset[Route] = routes_auth.PUBLIC | frozenset(APP_ROUTES)
+# Routes that take an API token instead of a login (no session, so no CSRF token).
+TOKEN_ONLY: frozenset[Route] = routes_qa.TOKEN_ONLY
 OWN_ONLY: frozenset[Route] = frozenset().union(
     routes_pages.OWN_ONLY,
     routes_api.OWN_ONLY,
@@ -67,6 +71,7 @@ OWN_ONLY: frozenset[Route] = frozenset().union(
     routes_api_manage.OWN_ONLY,
     routes_proposals.OWN_ONLY,
     routes_proposals_api.OWN_ONLY,
+    routes_qa.OWN_ONLY,
 )
 # Served by FastAPI / Starlette, not by a router: the OpenAPI schema and its docs pages
 # (route shapes only, no data) and the static files (CSS, JS, vendored ECharts).

@@ -15,6 +15,7 @@ from shopkpi import __version__
 from shopkpi.errors import ShopkpiError
 from shopkpi.handoff import new_token
 from shopkpi.jobs import JobRunner
+from shopkpi.memo import GenerationMemo
 from shopkpi.web import (
     routes_api,
     routes_auth,
@@ -23,6 +24,7 @@ from shopkpi.web import (
     routes_imports,
     routes_jobs,
     routes_pages,
+    routes_qa,
 )
 from shopkpi.web.deps import LoginRequired
 from shopkpi.web.routes_manage import ROUTERS as MANAGE_ROUTERS
@@ -64,6 +66,7 @@ def create_app(workspace_root: Path | str, settings: WebSettings | None = None) 
     # command on this machine hand its job over (``shopkpi serve`` publishes it).
     app.state.jobs = jobs
     app.state.local_token = new_token()
+    app.state.memo = GenerationMemo()
     app.add_middleware(
         SessionMiddleware,
         secret_key=ws.appdb.secret(SESSION_SECRET),
@@ -84,6 +87,7 @@ def create_app(workspace_root: Path | str, settings: WebSettings | None = None) 
     app.include_router(proposals_api_router)
     app.include_router(routes_jobs.router)
     app.include_router(routes_imports.router)
+    app.include_router(routes_qa.router)
     app.add_exception_handler(LoginRequired, _to_login)
     app.add_exception_handler(ShopkpiError, _user_error)
 

@@ -11,6 +11,7 @@ from fastapi.templating import Jinja2Templates
 
 from shopkpi.appdb.users import ROLE_LABELS, UserRecord
 from shopkpi.scoring.roster import read_roster
+from shopkpi.scoring.subjects import Subject
 from shopkpi.web.access import Viewer, viewer
 from shopkpi.web.security import csrf_token
 from shopkpi.web.settings import WebSettings
@@ -37,7 +38,10 @@ def request_ws(request: Request) -> Iterator[Workspace]:
     Sync handlers run in a thread pool; one DuckDB connection shared by concurrent
     requests is not safe, so each request reads through its own cursor, closed at the end.
     """
-    view = get_ws(request).on_cursor()
+    app = request.app
+    # The data generation (memo.py): jobs run so far and the newest app-DB change.
+    generation = (app.state.jobs.generation, app.state.ws.appdb.stamp())
+    view = get_ws(request).on_cursor(memo=app.state.memo.bound(generation))
     try:
         yield view
     finally:
@@ -66,7 +70,14 @@ def session_user(request: Request) -> UserRecord | None:
 
 
 def _viewer(ws: Workspace, user: UserRecord) -> Viewer:
-    return viewer(user, read_roster(ws.warehouse.con))
+    return viewer(user, roster(ws))
+
+
+def roster(ws: Workspace) -> list[Subject]:
+    """The roster, read once per data generation (memo.py)."""
+    con = ws.warehouse.con
+    people: list[Subject] = ws.memo(("roster",), lambda: read_roster(con))
+    return people
 
 
 def page_viewer(request: Request, ws: WS) -> Viewer:

@@ -21,6 +21,7 @@ from shopkpi.metrics.transcript import Transcript
 from shopkpi.metrics.trend import Trend
 from shopkpi.scoring.subjects import Subject
 from shopkpi.web.access import Viewer
+from shopkpi.web.deps import roster
 from shopkpi.web.views import value_json
 from shopkpi.workspace import Workspace
 
@@ -44,9 +45,8 @@ class EvidenceTable:
 
 
 def roster_person(ws: Workspace, staff_id: str) -> Subject | None:
-    from shopkpi.scoring.roster import read_roster
 
-    return {s.id: s for s in read_roster(ws.warehouse.con)}.get(staff_id)
+    return {s.id: s for s in roster(ws)}.get(staff_id)
 
 
 def shop_zone(ws: Workspace) -> tzinfo:

@@ -10,8 +10,8 @@ from shopkpi.appdb.proposal_rules import Actor, reviews
 from shopkpi.appdb.roles import Role
 from shopkpi.metrics.catalog import CATALOG
 from shopkpi.planning.proposal_view import event_text, proposal_json
-from shopkpi.scoring.roster import read_roster
 from shopkpi.web.access import Viewer
+from shopkpi.web.deps import roster
 from shopkpi.workspace import Workspace
 
 
@@ -38,10 +38,10 @@ def may_propose(viewer: Viewer) -> bool:
 
 def cards(ws: Workspace, viewer: Viewer, period: str | None) -> list[ProposalCard]:
     actor = actor_of(viewer)
-    roster = {s.id: s for s in read_roster(ws.warehouse.con)}
+    people = {s.id: s for s in roster(ws)}
     found = []
     for p in ws.proposals.visible(actor, period):
-        person = roster.get(p.staff_id)
+        person = people.get(p.staff_id)
         team = person.team if person else None
         found.append(
             ProposalCard(

@@ -8,8 +8,7 @@ from fastapi import APIRouter, HTTPException
 
 from shopkpi.metrics.catalog import CATALOG
 from shopkpi.metrics.display import plain
-from shopkpi.scoring.roster import read_roster
-from shopkpi.web.deps import WS, ApiViewer
+from shopkpi.web.deps import WS, ApiViewer, roster
 from shopkpi.web.guards import EVERYONE, Access, Route
 from shopkpi.web.views import Filters, staff_ranking, value_json
 
@@ -69,7 +68,7 @@ def scorecard(
     ws: WS, viewer: ApiViewer, staff_id: str, period: str | None = None
 ) -> dict[str, Any]:
     """One person's scorecard: items, sections, deductions, total, grade and bonus."""
-    person = {s.id: s for s in read_roster(ws.warehouse.con)}.get(staff_id)
+    person = {s.id: s for s in roster(ws)}.get(staff_id)
     if not viewer.may_see(person, staff_id):
         raise HTTPException(403, "无权查看该员工的评分卡")
     sheet, card = ws.scoring.scorecard(staff_id, period)

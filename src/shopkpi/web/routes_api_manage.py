@@ -13,10 +13,9 @@ from pydantic import BaseModel, ConfigDict
 
 from shopkpi.errors import ConfigError, ShopkpiError
 from shopkpi.jobs import JobKind
-from shopkpi.scoring.roster import read_roster
 from shopkpi.web.access import Viewer
 from shopkpi.web.close_view import close_status
-from shopkpi.web.deps import WS, ApiViewer
+from shopkpi.web.deps import WS, ApiViewer, roster
 from shopkpi.web.guards import (
     ADMIN,
     ADMIN_FINANCE,
@@ -87,9 +86,9 @@ def csrf(request: Request, viewer: ApiViewer) -> dict[str, str]:
 @router.get("/ratings")
 def ratings(ws: WS, viewer: ApiViewer, period: str | None = None) -> dict[str, Any]:
     """Stored ratings of a period (or all) of the people the viewer may see."""
-    roster = {s.id: s for s in read_roster(ws.warehouse.con)}
+    people = {s.id: s for s in roster(ws)}
     rows = [
-        r for r in ws.appdb.ratings(period) if viewer.may_see(roster.get(r.staff_id), r.staff_id)
+        r for r in ws.appdb.ratings(period) if viewer.may_see(people.get(r.staff_id), r.staff_id)
     ]
     return {
         "period": period,
@@ -111,7 +110,7 @@ def ratings(ws: WS, viewer: ApiViewer, period: str | None = None) -> dict[str, A
 @router.post("/ratings")
 def set_rating(ws: WS, viewer: Rater, body: RatingIn) -> dict[str, str]:
     """Write one rating (audited with its old and new value)."""
-    person = {s.id: s for s in read_roster(ws.warehouse.con)}.get(body.staff_id)
+    person = {s.id: s for s in roster(ws)}.get(body.staff_id)
     if not may_rate(viewer, person):
         raise HTTPException(403, "无权为该员工录入评分")
     try:

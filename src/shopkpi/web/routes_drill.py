@@ -23,6 +23,7 @@ from shopkpi.web.drill import (
     trend_teams,
     value_text,
 )
+from shopkpi.web.qa_view import segments, session_qa
 from shopkpi.web.views import script_json
 from shopkpi.workspace import Workspace
 
@@ -67,7 +68,15 @@ def transcript_page(request: Request, ws: WS, viewer: PageViewer, session_id: st
     if not may_read(ws, viewer, t):
         return forbidden(request, viewer, "这段聊天记录")
     zone = shop_zone(ws)
-    context = {"viewer": viewer, "t": t, "fmt_time": lambda v: cell(v, zone)}
+    qa = session_qa(ws, t.session_id, t.biz_date, zone)
+    context = {
+        "viewer": viewer,
+        "t": t,
+        "fmt_time": lambda v: cell(v, zone),
+        "qa": qa,
+        "qa_chart": script_json(qa["chart"]) if qa["chart"] else "",
+        "segments": segments,
+    }
     return render(request, "transcript.html", context)
 
 

@@ -20,7 +20,7 @@ from shopkpi.jobs import KIND_LABELS, STATUS_LABELS, Job, JobKind
 from shopkpi.web.access import Viewer
 from shopkpi.web.deps import WS, PageViewer, get_settings, render
 from shopkpi.web.guards import ADMIN_SUPERVISOR, Access, error_page
-from shopkpi.web.routes_jobs import check_period, runner
+from shopkpi.web.routes_jobs import check_period, check_shop, runner
 from shopkpi.web.security import csrf_ok
 
 router = APIRouter(include_in_schema=False)
@@ -59,10 +59,12 @@ async def upload(request: Request, ws: WS, viewer: PageViewer) -> Any:
     if not files:
         return _page(request, ws, viewer, None, error="请选择要上传的文件", status=422)
     shop = form.get("shop")
-    params = {
-        "shop": shop if isinstance(shop, str) and shop else None,
-        "files": [n for n, _ in files],
-    }
+    chosen = shop if isinstance(shop, str) and shop else None
+    try:
+        check_shop(request, chosen)
+    except HTTPException as exc:
+        return _page(request, ws, viewer, None, error=str(exc.detail), status=422)
+    params = {"shop": chosen, "files": [n for n, _ in files]}
     job = runner(request).submit(JobKind.ingest, params, viewer.user.username, "web", files)
     return _after_submit(request, job)
 

@@ -97,6 +97,14 @@ class CloseJobIn(BaseModel):
     force: bool = False
 
 
+def check_shop(request: Request, shop: str | None) -> None:
+    """422 unless ``shop`` (if given) is a shop of shopkpi.yaml."""
+    ws: Workspace = request.app.state.ws
+    known = [s.id for s in ws.config.shops]
+    if shop is not None and shop not in known:
+        raise HTTPException(422, f"未知的店铺 {shop!r}：shopkpi.yaml 中的店铺为 {'、'.join(known)}")
+
+
 def check_period(request: Request, period: str | None) -> None:
     """422 unless ``period`` (if given) is a period label (2026-11, 2026-W45, …)."""
     if period is None:
@@ -139,6 +147,7 @@ def ingest(
     named = [(f.filename or "", f.file) for f in files if f.filename]
     if not named:
         raise HTTPException(422, "没有收到文件：请选择要导入的平台导出文件")
+    check_shop(request, shop)
     return submit(
         request, viewer, JobKind.ingest, {"shop": shop, "files": [n for n, _ in named]}, named
     )

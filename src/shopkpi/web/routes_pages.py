@@ -7,8 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 
 from shopkpi.metrics.display import format_number
-from shopkpi.scoring.roster import read_roster
-from shopkpi.web.deps import WS, PageViewer, forbidden, render
+from shopkpi.web.deps import WS, PageViewer, forbidden, render, roster
 from shopkpi.web.guards import EVERYONE, Access, Route
 from shopkpi.web.views import (
     Filters,
@@ -59,7 +58,7 @@ def ranking_page(
 def scorecard_page(
     request: Request, ws: WS, viewer: PageViewer, staff_id: str, period: str | None = None
 ) -> Any:
-    person = {s.id: s for s in read_roster(ws.warehouse.con)}.get(staff_id)
+    person = {s.id: s for s in roster(ws)}.get(staff_id)
     if not viewer.may_see(person, staff_id):
         return forbidden(request, viewer, "该员工的评分卡")
     sheet, card = ws.scoring.scorecard(staff_id, period)

@@ -15,11 +15,10 @@ from fastapi.responses import RedirectResponse
 from shopkpi.appdb.ratings_file import PERIOD_HINT, normalize_period
 from shopkpi.appdb.records import RatingRecord
 from shopkpi.errors import ShopkpiError
-from shopkpi.scoring.roster import read_roster
 from shopkpi.scoring.rubric import BANDS, find_criterion
 from shopkpi.scoring.subjects import Subject
 from shopkpi.web.access import Viewer, visible
-from shopkpi.web.deps import WS, PageViewer, render
+from shopkpi.web.deps import WS, PageViewer, render, roster
 from shopkpi.web.guards import ADMIN_SUPERVISOR, EVERYONE, Access, Route, error_page, may_rate
 from shopkpi.web.ratings_form import BAND_TEXT, Field, check, stored_fields
 from shopkpi.web.security import csrf_ok
@@ -124,7 +123,7 @@ def _row(r: RatingRecord, roster: dict[str, Subject]) -> dict[str, Any]:
 
 
 def _roster(ws: Workspace) -> dict[str, Subject]:
-    return {s.id: s for s in read_roster(ws.warehouse.con)}
+    return {s.id: s for s in roster(ws)}
 
 
 def _period(ws: Workspace, period: str | None) -> str | None:

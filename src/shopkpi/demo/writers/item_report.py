@@ -56,7 +56,7 @@ def _row(
     asked = [r for r in refunds if r.line is line and r.requested_at <= at]
     refund: Value = sum((r.amount for r in asked), ZERO) if asked else NO_REFUND_AMOUNT
     return [
-        Id(line.line_id), Id(order.order_id), line.product.title, line.product.price, line.qty, "",
+        Id(line.line_id), Id(order.order_id), line.product.title, line.shown_price, line.qty, "",
         line.sku.props, "", line_status(line, state, refunds, at), line.sku.outer_id, line.payable,
         line.paid if state.paid else ZERO, line_refund_status(line, refunds, at), refund,
         order.created_at, order.paid_at if state.paid else None, line.product.item_id, order.memo,

@@ -8,6 +8,7 @@ from shopkpi.metrics.families import (
     aftersale,
     conversion,
     labour,
+    quality,
     reception,
     resolution,
     response,
@@ -25,4 +26,5 @@ MODULES: tuple[ModuleType, ...] = (
     aftersale,
     resolution,
     labour,
+    quality,
 )
