@@ -41,6 +41,8 @@ class JobKind(StrEnum):
     ingest = "ingest"
     compute = "compute"
     close = "close"
+    alerts = "alerts"  # evaluate alerts.yaml and push what fires
+    report = "report"  # a daily or monthly report, optionally pushed to channels
 
 
 class JobStatus(StrEnum):
@@ -50,7 +52,13 @@ class JobStatus(StrEnum):
     failed = "failed"
 
 
-KIND_LABELS = {JobKind.ingest: "导入", JobKind.compute: "计算指标", JobKind.close: "封账"}
+KIND_LABELS = {
+    JobKind.ingest: "导入",
+    JobKind.compute: "计算指标",
+    JobKind.close: "封账",
+    JobKind.alerts: "预警检查",
+    JobKind.report: "报告",
+}
 STATUS_LABELS = {
     JobStatus.queued: "排队中",
     JobStatus.running: "运行中",
@@ -293,10 +301,63 @@ def _close(ws: Workspace, job: Job, progress: Progress) -> dict[str, Any]:
     }
 
 
+def _alerts(ws: Workspace, job: Job, progress: Progress) -> dict[str, Any]:
+    import os
+    from datetime import date
+
+    from shopkpi.insights.alerts import RULES_FILE, check, load_rules
+    from shopkpi.insights.channels import Sender
+
+    progress("评估预警规则", 0.1)
+    rules = load_rules(ws.root / RULES_FILE)
+    at = date.fromisoformat(job.params["at"]) if job.params.get("at") else date.today()
+    dry = bool(job.params.get("dry_run"))
+    report = check(ws.warehouse.con, ws.appdb, rules, at, Sender(ws.appdb, os.environ), dry_run=dry)
+    return {
+        "day": None if report.day is None else report.day.isoformat(),
+        "outcomes": [
+            {
+                "rule": o.firing.rule.spec.id,
+                "message": o.firing.message(),
+                "status": o.status,
+                "deliveries": [{"channel": d.channel, "ok": d.ok} for d in o.deliveries],
+            }
+            for o in report.outcomes
+        ],
+    }
+
+
+def _report(ws: Workspace, job: Job, progress: Progress) -> dict[str, Any]:
+    from datetime import date
+
+    from shopkpi.insights import report as r
+
+    p = job.params
+    progress("生成报告", 0.1)
+    if p.get("kind") == "monthly":
+        m = r.monthly_report(ws, p.get("period"))
+        title, text = f"月报 {m.shop_id} {m.period}", r.monthly_text(m)
+    else:
+        day = date.fromisoformat(p["day"]) if p.get("day") else None
+        at = datetime.fromisoformat(p["at"]) if p.get("at") else None
+        d = r.daily_report(ws, day, at)
+        title, text = f"日报 {d.shop_id} {d.day.isoformat()}", r.daily_text(d)
+    deliveries = []
+    if p.get("send"):
+        progress("推送", 0.6)
+        deliveries = [
+            {"channel": x.channel, "ok": x.ok, "attempts": x.attempts, "error": x.error}
+            for x in r.push(ws, list(p["send"]), title, text, f"{p.get('kind') or 'daily'}_report")
+        ]
+    return {"title": title, "text": text, "deliveries": deliveries}
+
+
 RUNNERS: dict[JobKind, Callable[[Workspace, Job, Progress], dict[str, Any]]] = {
     JobKind.ingest: _ingest,
     JobKind.compute: _compute,
     JobKind.close: _close,
+    JobKind.alerts: _alerts,
+    JobKind.report: _report,
 }
 
 

@@ -26,7 +26,7 @@ def test_app_db_lives_in_the_workspace_and_is_migrated(ws: Workspace) -> None:
     db = ws.appdb
     assert db.url.database == str(ws.root / "app.db")
     assert (ws.root / "app.db").exists()
-    assert current(db.engine) == head() == "0004"
+    assert current(db.engine) == head() == "0005"
     tables = set(inspect(db.engine).get_table_names())
     assert {"rating", "audit_log", "plan_adoption", "scorecard_snapshot"} <= tables
     assert {"kpi_proposal", "kpi_proposal_event"} <= tables

@@ -38,7 +38,9 @@ def _data(ws: Workspace) -> dict[str, list[tuple[object, ...]]]:
 
 
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(export, min_size=1, max_size=3))
+# Files with the same bytes are the same file whatever their names (the import log keys on
+# the content hash), so the generated exports differ in content: rows and the bad row.
+@given(st.lists(export, min_size=1, max_size=3, unique_by=lambda e: (tuple(e[1]), e[2])))
 def test_importing_twice_equals_importing_once(exports: list[tuple[int, list, bool]]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)

@@ -165,6 +165,17 @@ def test_cli_compute_and_close_hand_over_and_print_the_result(
     assert "服务端任务" in proc.stderr and "失败" in proc.stderr
 
 
+def test_reports_and_alert_checks_are_made_by_the_server(served: Running, tmp_path: Path) -> None:
+    # Nothing computed in this workspace yet: the server's refusal reaches the CLI.
+    proc = shopkpi("report", "daily", "-w", str(served.root), cwd=tmp_path)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "任务交给服务执行" in proc.stdout and "还没有按天的指标值" in proc.stderr
+    (served.root / "alerts.yaml").write_text("channels: []\nrules: []\n", encoding="utf-8")
+    proc = shopkpi("alerts", "check", "--at", "2026-11-22", "-w", str(served.root), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "任务交给服务执行" in proc.stdout and "没有指标数据" in proc.stdout
+
+
 def test_a_read_command_names_the_running_server(served: Running, tmp_path: Path) -> None:
     proc = shopkpi("status", "-w", str(served.root), cwd=tmp_path)
     assert proc.returncode == 2

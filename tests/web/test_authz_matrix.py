@@ -96,6 +96,8 @@ PROBES: dict[Route, Probe] = {
     ("POST", "/qa/findings/{finding_id}/review"): Probe(404, {"verdict": "confirmed"}),
     ("POST", "/api/v1/qa/findings/{finding_id}/review"): Probe(404, {"verdict": "confirmed"}),
     ("POST", "/api/v1/messages"): Probe(200, {}),  # nobody with a login: 403 / 401
+    ("POST", "/api/v1/jobs/alerts"): Probe(422, {"at": "昨天"}),
+    ("POST", "/api/v1/jobs/report"): Probe(422, {"kind": "weekly"}),
 }
 
 
@@ -153,7 +155,7 @@ def test_every_route_is_in_the_matrix(client: TestClient) -> None:
 
 def test_the_matrix_keeps_finance_read_only_and_staff_out_of_reviews() -> None:
     posts = [route for route in MATRIX if route[0] == "POST"]
-    assert len(posts) == 25
+    assert len(posts) == 27
     finance_posts = [r for r in posts if MATRIX[r][Role.finance] is not Result.denied]
     assert finance_posts == [("POST", "/login"), ("POST", "/logout")]
     public = sorted(r for r, rule in MATRIX.items() if rule[ANONYMOUS] is Result.allowed)
@@ -249,7 +251,7 @@ def test_every_route_as_every_principal(app_client: TestClient, who: Principal) 
     assert wrong == {}
     assert len(got) >= len(MATRIX)
     # Every route once, plus "other" for the 21 that name a person, a plan, a job or a finding.
-    assert len(got) == len(MATRIX) + 21 == 83
+    assert len(got) == len(MATRIX) + 21 == 90
 
 
 @pytest.mark.parametrize("who", [Role.finance, Role.staff, Role.supervisor])
@@ -266,7 +268,7 @@ def test_a_refused_post_is_403_whatever_it_sends(client: TestClient, who: Role) 
             r = client.post(url, data={"csrf_token": caller.token}, follow_redirects=False)
         statuses.add((path, r.status_code))
     assert {status for _, status in statuses} == {403}, sorted(statuses)
-    assert len(refused) == {Role.finance: 23, Role.staff: 21, Role.supervisor: 11}[who]
+    assert len(refused) == {Role.finance: 25, Role.staff: 23, Role.supervisor: 13}[who]
 
 
 def test_a_route_missing_from_the_matrix_fails(client: TestClient) -> None:

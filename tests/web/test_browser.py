@@ -48,11 +48,20 @@ USERS = {
     "lead": (Role.supervisor, "E001"),
     "chen": (Role.staff, "E003"),
 }
-COMMON = ["/", "/ranking", "/metrics", "/ratings", "/proposals", f"/metrics/cs_sales/trend?period={PERIOD}"]  # fmt: skip
+COMMON = ["/", "/ranking", "/metrics", "/ratings", "/proposals", f"/metrics/cs_sales/trend?period={PERIOD}", "/qa", "/insights"]  # fmt: skip
 PAGES = {
-    "boss": [*COMMON, "/staff/E004", "/plans", "/close", "/audit", "/imports"],
-    "cfo": [*COMMON, "/staff/E006", "/plans", "/close", "/audit"],
-    "lead": [*COMMON, "/staff/E004", "/plans", "/imports"],
+    "boss": [
+        *COMMON,
+        "/staff/E004",
+        "/plans",
+        "/close",
+        "/audit",
+        "/imports",
+        "/reports/daily",
+        "/alerts",
+    ],
+    "cfo": [*COMMON, "/staff/E006", "/plans", "/close", "/audit", "/reports/daily"],
+    "lead": [*COMMON, "/staff/E004", "/plans", "/imports", "/alerts"],
     "chen": [*COMMON, "/staff/E003"],
 }
 

@@ -70,6 +70,8 @@ CASES = [
     Case("boss", ("POST", "/api/v1/jobs/close"), "/api/v1/jobs/close", {"period": "2026-11", "force": "maybe"}, 422, 0),
     Case("boss", ("POST", "/qa/findings/{finding_id}/review"), "/qa/findings/0000000000000000/review", {"verdict": "confirmed"}, 404, 0),
     Case("boss", ("POST", "/api/v1/qa/findings/{finding_id}/review"), "/api/v1/qa/findings/0000000000000000/review", {"verdict": "confirmed"}, 404, 0),
+    Case("boss", ("POST", "/api/v1/jobs/alerts"), "/api/v1/jobs/alerts", {"at": "昨天"}, 422, 0),
+    Case("boss", ("POST", "/api/v1/jobs/report"), "/api/v1/jobs/report", {"kind": "weekly"}, 422, 0),
     Case("boss", ("POST", "/logout"), "/logout", {}, 303, 0),
     Case(None, ("POST", "/login"), "/login", {"username": "boss", "password": PASSWORD}, 303, 0),
 ]

@@ -345,6 +345,54 @@ class AppDB:
         with self.session() as session:
             return qa_state.alerts(session, limit, kind)
 
+    # Alert deliveries and dedupe (issue 7) -------------------------------------------
+
+    def last_alert(self, kind: str, rule: str, subject: str) -> qa_state.AlertRecord | None:
+        """The newest alert of ``kind`` for ``rule`` and ``subject`` (the dedupe key)."""
+        from sqlalchemy import select
+
+        from shopkpi.appdb.models import Alert
+
+        with self.session() as session:
+            row = session.scalars(
+                select(Alert)
+                .where(Alert.kind == kind, Alert.rule == rule, Alert.subject == subject)
+                .order_by(Alert.raised_at.desc(), Alert.id.desc())
+                .limit(1)
+            ).first()
+            return None if row is None else qa_state._alert(row)
+
+    def record_delivery(
+        self, alert_id: int | None, channel: str, attempt: int, **result: Any
+    ) -> int:
+        """Record one send attempt (``status``, ``status_code``, ``result``, ``error``)."""
+        from shopkpi.appdb.models import AlertDelivery
+
+        with self.session() as session:
+            row = AlertDelivery(
+                alert_id=alert_id, channel=channel, attempt=attempt, at=self.clock(), **result
+            )
+            session.add(row)
+            session.flush()
+            return int(row.id)
+
+    def deliveries(self, alert_id: int | None = None, limit: int = 200) -> list[dict[str, Any]]:
+        """Recorded send attempts, newest first (of one alert, or all)."""
+        from sqlalchemy import select
+
+        from shopkpi.appdb.models import AlertDelivery as D
+
+        query = select(D).order_by(D.id.desc()).limit(limit)
+        if alert_id is not None:
+            query = query.where(D.alert_id == alert_id)
+        with self.session() as session:
+            return [
+                {"id": r.id, "alert_id": r.alert_id, "channel": r.channel, "attempt": r.attempt,
+                 "status": r.status, "status_code": r.status_code, "result": r.result,
+                 "error": r.error, "at": r.at}
+                for r in session.scalars(query)
+            ]  # fmt: skip
+
     def stamp(self) -> tuple[int, int]:
         """The newest audit-log and proposal-history ids: every change to the app DB adds
         one of them, so a new stamp means something may have changed (see memo.py)."""

@@ -221,3 +221,24 @@ class Alert(Base):
     raised_at: Mapped[dt.datetime] = mapped_column(DateTime)
     acknowledged_by: Mapped[str | None] = mapped_column(PERSON)
     acknowledged_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+# Alerts (issue 7) -------------------------------------------------------------------
+
+
+class AlertDelivery(Base):
+    """One attempt to send an alert to a channel (DingTalk, WeCom, Feishu, email, inbox)
+    and its result; ``alert_id`` is NULL for a channel test (``shopkpi alerts test``)."""
+
+    __tablename__ = "alert_delivery"
+    __table_args__ = (Index("ix_alert_delivery_alert", "alert_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    alert_id: Mapped[int | None] = mapped_column(Integer)
+    channel: Mapped[str] = mapped_column(String(64))
+    attempt: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))  # sent | failed | retry
+    status_code: Mapped[int | None] = mapped_column(Integer)
+    result: Mapped[str | None] = mapped_column(String(512))
+    error: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[dt.datetime] = mapped_column(DateTime)

@@ -8,6 +8,8 @@ from typing import Annotated
 
 import typer
 
+from shopkpi.cli.alerts import alerts_app
+from shopkpi.cli.diagnose import register as register_diagnose_commands
 from shopkpi.cli.metrics import FormatOpt, OutputFormat
 from shopkpi.cli.metrics import register as register_metric_commands
 from shopkpi.cli.plan import plan_app
@@ -15,6 +17,7 @@ from shopkpi.cli.proposal import proposal_app
 from shopkpi.cli.qa import register as register_qa_commands
 from shopkpi.cli.ratings import ratings_app
 from shopkpi.cli.render import console, err_console, import_summary, print_problems
+from shopkpi.cli.report import report_app
 from shopkpi.cli.score import register as register_score_commands
 from shopkpi.cli.serve import register as register_serve_commands
 from shopkpi.cli.token import token_app
@@ -269,10 +272,13 @@ register_metric_commands(app)
 register_score_commands(app)
 register_serve_commands(app)
 register_qa_commands(app)
+register_diagnose_commands(app)
 app.add_typer(plan_app, name="plan")
 app.add_typer(ratings_app, name="ratings")
 app.add_typer(proposal_app, name="proposal")
 app.add_typer(token_app, name="token")
+app.add_typer(report_app, name="report")
+app.add_typer(alerts_app, name="alerts")
 
 
 def main() -> None:

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from shopkpi.insights.config import InsightsConfig
 from shopkpi.qa.config import QAConfig
 
 _SHOP_ID = re.compile(r"^[A-Za-z0-9_\-]+$")
@@ -229,6 +230,7 @@ class WorkspaceConfig(_Frozen):
     engine: EngineSettings = Field(default_factory=EngineSettings)
     ingest: IngestSettings = Field(default_factory=IngestSettings)
     qa: QAConfig = Field(default_factory=QAConfig)
+    insights: InsightsConfig = Field(default_factory=InsightsConfig)
 
     @field_validator("week_start")
     @classmethod

@@ -41,6 +41,8 @@ class Script:
 
     def agent_says(self, template: str, typing: float = 1.0) -> None:
         mean = self.agent.traits.reply_seconds * self.load * typing
+        if self.agent.traits.slow_from is not None:  # the planted slowdown (demo/planted.py)
+            mean *= self.agent.traits.reply_factor(self.at.date())
         self.at += _seconds(delay(self.rng, mean, 3, 900))
         self.say(Side.agent, template)
 

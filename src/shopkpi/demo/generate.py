@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from shopkpi.demo import reviews, traffic
 from shopkpi.demo.history import ShopHistory, simulate
 from shopkpi.demo.options import DemoFile, DemoFiles, DemoOptions, DemoStats
+from shopkpi.demo.planted import planted_json
 from shopkpi.demo.sessions import reception_sessions, text_keys
 from shopkpi.demo.snapshot import WAITING, order_state, refunds_by_order
 from shopkpi.demo.writers import (
@@ -33,6 +35,8 @@ SHIFTS = "排班表"
 TARGETS = "目标表"
 PLATFORM_REPORT = "客服绩效报表"
 RATINGS = "主管评分"
+TRAFFIC = "生意参谋流量"
+REVIEWS = "商品评价"
 PEOPLE_KINDS = (ROSTER, SHIFTS, TARGETS)  # import these first, so sub-accounts map to people
 
 
@@ -56,7 +60,15 @@ def generate_demo(
     files.append(DemoFile(EVALUATIONS, *sheets.write_evaluations(target, history)))
     # The platform's own report, computed from the simulation (what reconcile compares to).
     files.append(DemoFile(PLATFORM_REPORT, *platform_report.write(target, history)))
-    return DemoFiles(target, tuple(files), _stats(history, len(sessions)), marks)
+    # Issue 7: traffic and reviews, from generators of their own (the files above stay as
+    # they were), with the planted causes recorded for the insights.
+    drop = traffic.planted_drop(history)
+    files.append(DemoFile(TRAFFIC, *traffic.write(target, history, drop)))
+    review_file = reviews.write(target, history)
+    if review_file is not None:
+        files.append(DemoFile(REVIEWS, *review_file))
+    planted = planted_json(drop, history.slow_agent)
+    return DemoFiles(target, tuple(files), _stats(history, len(sessions)), marks, planted)
 
 
 def _people_files(folder: Path, history: ShopHistory) -> list[DemoFile]:

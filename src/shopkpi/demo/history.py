@@ -14,6 +14,7 @@ from shopkpi.demo.model import Buyer, Conversation, Evaluation, Order, Product, 
 from shopkpi.demo.options import DemoOptions
 from shopkpi.demo.orders import Catalogue, Ids
 from shopkpi.demo.people import make_staff
+from shopkpi.demo.planted import SlowAgent, plant_slow_agent
 from shopkpi.demo.qa_cases import QACases
 from shopkpi.demo.sessions import text_keys
 from shopkpi.demo.shifts import Duty, make_shifts
@@ -36,6 +37,7 @@ class ShopHistory:
     refunds: list[Refund]
     evaluations: list[Evaluation]
     qa_cases: QACases | None = None  # the chat-QA cases planted in the texts (issue 6)
+    slow_agent: SlowAgent | None = None  # the agent planted to slow down (issue 7)
 
     @property
     def days(self) -> list[dt.date]:
@@ -67,7 +69,7 @@ class ShopHistory:
 
 def simulate(options: DemoOptions) -> ShopHistory:
     rng = random.Random(options.seed)
-    staff = make_staff(rng, options)
+    staff, slow = plant_slow_agent(make_staff(rng, options), options)
     days = [options.start + dt.timedelta(days=i) for i in range(options.days)]
     shifts = make_shifts(staff, days)
     products = make_catalogue(rng)
@@ -100,4 +102,5 @@ def simulate(options: DemoOptions) -> ShopHistory:
         refunds=world.refunds,
         evaluations=evaluations,
         qa_cases=cases,
+        slow_agent=slow,
     )

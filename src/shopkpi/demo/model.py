@@ -45,6 +45,9 @@ class Traits:
         miss_rate: chance to leave a buyer without any human reply (careless).
         eval_penalty: shifts service evaluations towards 不满意.
         forbidden_rate: chance per chat to use an absolute advertising term (最好, 第一…).
+        slow_from: from this day on, human replies take ``slow_factor`` times as long (the
+            demo's planted slowdown, issue 7); None for everyone else.
+        slow_factor: see ``slow_from``.
     """
 
     profile: str
@@ -55,6 +58,12 @@ class Traits:
     miss_rate: float
     eval_penalty: float
     forbidden_rate: float
+    slow_from: dt.date | None = None
+    slow_factor: float = 1.0
+
+    def reply_factor(self, day: dt.date) -> float:
+        """How many times slower than usual this agent replies on ``day``."""
+        return self.slow_factor if self.slow_from is not None and day >= self.slow_from else 1.0
 
 
 @dataclass(frozen=True)

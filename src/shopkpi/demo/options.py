@@ -85,6 +85,7 @@ class DemoFiles:
     files: tuple[DemoFile, ...] = ()
     stats: DemoStats = field(default_factory=DemoStats)
     ratings: DemoFile | None = None  # 主管评分, outside the inbox (it goes to the app DB)
+    planted: str = ""  # the planted causes as JSON (demo/planted.py), for planted.json
 
     def by_kind(self, kind: str) -> list[DemoFile]:
         return [f for f in self.files if f.kind == kind]

@@ -10,6 +10,7 @@ from pathlib import Path
 from shopkpi.appdb.records import Adoption, RatingsImport
 from shopkpi.demo.generate import PEOPLE_KINDS, generate_demo
 from shopkpi.demo.options import SHOP_ID, SHOP_NAME, DemoError, DemoFiles, DemoOptions
+from shopkpi.demo.planted import PLANTED_FILE
 from shopkpi.ingest.pipeline import ImportResult
 from shopkpi.scoring.validate import plan_files
 from shopkpi.workspace import CONFIG_FILE, Workspace
@@ -41,6 +42,7 @@ def build_demo(directory: Path | str, options: DemoOptions | None = None) -> Dem
     """Create (or re-run) a demo workspace: generate exports into ``inbox/``, then import them.
 
     People files (roster, shifts, targets) are imported first, so that chats map to people.
+    ``planted.json`` records the causes planted for the insights (``demo/planted.py``).
     The supervisors' ratings (``ratings/主管评分.csv``) go through the real ratings importer
     into the app DB, and the example plans in ``plans/`` are adopted, so the demo month can
     be scored as a shop would.
@@ -57,6 +59,8 @@ def build_demo(directory: Path | str, options: DemoOptions | None = None) -> Dem
         files = generate_demo(ws.root / "inbox", options, ws.root / RATINGS_FOLDER)
         generated = time.perf_counter()
         (ws.root / MARKER).write_text(_marker(options), encoding="utf-8")
+        if files.planted:  # what the insights should find (issue 7)
+            (ws.root / PLANTED_FILE).write_text(files.planted, encoding="utf-8")
         people = [f.path for f in files.files if f.kind in PEOPLE_KINDS]
         rest = [f.path for f in files.files if f.kind not in PEOPLE_KINDS]
         results = ws.ingest(people) + ws.ingest(rest)

@@ -38,8 +38,37 @@ def _migration_metric_value(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(TABLES["metric_value"].ddl())
 
 
+def _migration_traffic_review(con: duckdb.DuckDBPyConnection) -> None:
+    """``traffic_daily`` and ``review`` in their issue-7 shape (traffic and review importers).
+
+    Version 1 created both with placeholder columns no importer ever wrote. An empty old
+    table is replaced; one that somehow holds rows is kept as ``<name>_v1`` beside the new one.
+    """
+    for name in ("review", "traffic_daily"):
+        table = TABLES[name]
+        found = [
+            str(r[0])
+            for r in con.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = ?"
+                " ORDER BY ordinal_position",
+                [name],
+            ).fetchall()
+        ]
+        if found and found != [c for c, _ in table.all_columns]:
+            if scalar_int(con, f"SELECT count(*) FROM {name}"):
+                con.execute(f"ALTER TABLE {name} RENAME TO {name}_v1")
+            else:
+                con.execute(f"DROP TABLE {name}")
+        con.execute(table.ddl())
+
+
 # Append new migrations here; never edit an old one. Version N = len(MIGRATIONS[:N]).
-MIGRATIONS: list[Migration] = [_migration_1, _migration_platform_report, _migration_metric_value]
+MIGRATIONS: list[Migration] = [
+    _migration_1,
+    _migration_platform_report,
+    _migration_metric_value,
+    _migration_traffic_review,
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

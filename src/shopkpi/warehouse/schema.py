@@ -206,6 +206,8 @@ TABLES: dict[str, TableDef] = {
             ("source", V),
             ("biz_date", D),
         ),
+        # Product reviews (评价管理, issue 7): one row per review; review_id from the export
+        # or derived from order_id + reviewed_at. rating: good | neutral | bad.
         _t(
             "review",
             "商品评价",
@@ -213,27 +215,31 @@ TABLES: dict[str, TableDef] = {
             ("shop_id", V),
             ("review_id", V),
             ("order_id", V),
-            ("item_id", V),
-            ("rated_at", TS),
+            ("buyer_nick", V),
+            ("reviewed_at", TS),
             ("rating", V),
+            ("score", INT),
             ("content", V),
+            ("followup_content", V),
+            ("followup_at", TS),
+            ("changed_rating", V),
             ("changed_at", TS),
-            ("changed_to", V),
             ("biz_date", D),
         ),
+        # 生意参谋 traffic (issue 7): one row per day × channel × category ('' when the
+        # export does not split by it).
         _t(
             "traffic_daily",
             "流量",
-            ("shop_id", "biz_date", "page", "source"),
+            ("shop_id", "biz_date", "channel", "category"),
             ("shop_id", V),
             ("biz_date", D),
-            ("page", V),
-            ("source", V),
+            ("channel", V),
+            ("category", V),
             ("visitors", INT),
             ("page_views", INT),
-            ("bounces", INT),
-            ("cart_adds", INT),
             ("buyers", INT),
+            ("orders", INT),
             ("paid_amount", MONEY),
         ),
         _t(

@@ -20,6 +20,7 @@ from shopkpi.web import (
     routes_drill,
     routes_drill_api,
     routes_imports,
+    routes_insights,
     routes_jobs,
     routes_manage,
     routes_pages,
@@ -56,6 +57,7 @@ MODULES = (
     routes_jobs,
     routes_imports,
     routes_qa,
+    routes_insights,
 )
 APP_ROUTES: Access = {("GET", "/health"): EVERYONE}  # defined in ``create_app``
 ROLES: Access = {**APP_ROUTES, **{r: roles for m in MODULES for r, roles in m.ACCESS.items()}}

@@ -22,6 +22,7 @@ from shopkpi.web import (
     routes_drill,
     routes_drill_api,
     routes_imports,
+    routes_insights,
     routes_jobs,
     routes_pages,
     routes_qa,
@@ -88,6 +89,7 @@ def create_app(workspace_root: Path | str, settings: WebSettings | None = None) 
     app.include_router(routes_jobs.router)
     app.include_router(routes_imports.router)
     app.include_router(routes_qa.router)
+    app.include_router(routes_insights.router)
     app.add_exception_handler(LoginRequired, _to_login)
     app.add_exception_handler(ShopkpiError, _user_error)
 

@@ -45,12 +45,9 @@ def imports_page(request: Request, ws: WS, viewer: PageViewer, job: str | None =
 
 @router.post("/imports")
 async def upload(request: Request, ws: WS, viewer: PageViewer) -> Any:
-    if viewer.role not in ADMIN_SUPERVISOR:
-        return error_page(request, viewer, DENIED, 403)
-    form = await request.form()
-    token = form.get("csrf_token")
-    if not csrf_ok(request.session, token if isinstance(token, str) else None):
-        return error_page(request, viewer, EXPIRED, 403)
+    form, refused = await _checked_form(request, viewer)
+    if refused is not None:
+        return refused
     files = [
         (f.filename, f.file)
         for f in form.getlist("files")
@@ -71,12 +68,9 @@ async def upload(request: Request, ws: WS, viewer: PageViewer) -> Any:
 
 @router.post("/imports/compute")
 async def compute(request: Request, ws: WS, viewer: PageViewer) -> Any:
-    if viewer.role not in ADMIN_SUPERVISOR:
-        return error_page(request, viewer, DENIED, 403)
-    form = await request.form()
-    token = form.get("csrf_token")
-    if not csrf_ok(request.session, token if isinstance(token, str) else None):
-        return error_page(request, viewer, EXPIRED, 403)
+    form, refused = await _checked_form(request, viewer)
+    if refused is not None:
+        return refused
     period = form.get("period")
     params = {"period": period.strip() if isinstance(period, str) and period.strip() else None}
     try:
@@ -109,6 +103,17 @@ def job_page(request: Request, viewer: PageViewer, job_id: str) -> Any:
 
 
 LABELS = {"kind_labels": KIND_LABELS, "status_labels": STATUS_LABELS}
+
+
+async def _checked_form(request: Request, viewer: Viewer) -> tuple[Any, Any]:
+    """The posted form, or the refusal page: the role first, then the CSRF token."""
+    if viewer.role not in ADMIN_SUPERVISOR:
+        return None, error_page(request, viewer, DENIED, 403)
+    form = await request.form()
+    token = form.get("csrf_token")
+    if not csrf_ok(request.session, token if isinstance(token, str) else None):
+        return None, error_page(request, viewer, EXPIRED, 403)
+    return form, None
 
 
 def _after_submit(request: Request, job: Job) -> Any:

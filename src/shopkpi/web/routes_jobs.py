@@ -13,7 +13,7 @@ as a job on its :class:`~shopkpi.jobs.JobRunner`. Two kinds of caller submit job
 from __future__ import annotations
 
 import hmac
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
@@ -38,6 +38,8 @@ ACCESS: Access = {
     ("POST", "/api/v1/jobs/ingest"): ADMIN_SUPERVISOR,
     ("POST", "/api/v1/jobs/compute"): ADMIN_SUPERVISOR,
     ("POST", "/api/v1/jobs/close"): ADMIN,
+    ("POST", "/api/v1/jobs/alerts"): ADMIN,
+    ("POST", "/api/v1/jobs/report"): ADMIN,
 }
 BEARER = "Bearer "
 
@@ -81,7 +83,7 @@ def job_caller(roles: frozenset[Role], what: str, post: bool) -> Any:
 
 Reader = Annotated[Viewer, Depends(job_caller(ADMIN_SUPERVISOR, "查看任务", post=False))]
 Writer = Annotated[Viewer, Depends(job_caller(ADMIN_SUPERVISOR, "导入或计算", post=True))]
-Closer = Annotated[Viewer, Depends(job_caller(ADMIN, "封账（仅管理员）", post=True))]
+Closer = Annotated[Viewer, Depends(job_caller(ADMIN, "执行此操作（仅管理员）", post=True))]
 
 
 class ComputeIn(BaseModel):
@@ -171,6 +173,48 @@ def compute(viewer: Writer, request: Request, body: ComputeIn) -> dict[str, Any]
 def close(viewer: Closer, request: Request, body: CloseJobIn) -> dict[str, Any]:
     """Close (version 1) or correct (version 2, 3, …) a period, as a job."""
     return submit(request, viewer, JobKind.close, body.model_dump())
+
+
+class AlertsJobIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    at: str | None = None  # ISO date; default today
+    dry_run: bool = False
+
+
+class ReportJobIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    kind: str = "daily"  # daily | monthly
+    day: str | None = None
+    at: str | None = None
+    period: str | None = None
+    send: list[str] = []
+
+
+@router.post("/alerts", status_code=202)
+def alerts(viewer: Closer, request: Request, body: AlertsJobIn) -> dict[str, Any]:
+    """Evaluate alerts.yaml and push what fires (admin; the CLI hands `alerts check` here)."""
+    if body.at is not None:
+        try:
+            date.fromisoformat(body.at)
+        except ValueError as exc:
+            raise HTTPException(422, f"at 不是日期：{body.at!r}（例：2026-11-22）") from exc
+    return submit(request, viewer, JobKind.alerts, body.model_dump())
+
+
+@router.post("/report", status_code=202)
+def report(viewer: Closer, request: Request, body: ReportJobIn) -> dict[str, Any]:
+    """Make a daily or monthly report and push it to channels of alerts.yaml (admin)."""
+    if body.kind not in ("daily", "monthly"):
+        raise HTTPException(422, "kind 必须是 daily 或 monthly")
+    try:
+        if body.day:
+            date.fromisoformat(body.day)
+        if body.at:
+            datetime.fromisoformat(body.at)
+    except ValueError as exc:
+        raise HTTPException(422, f"日期格式不对：{exc}") from exc
+    check_period(request, body.period)
+    return submit(request, viewer, JobKind.report, body.model_dump())
 
 
 def submit(

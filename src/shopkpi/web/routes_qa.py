@@ -374,4 +374,8 @@ def make_live(ws: Workspace) -> Any:
             view.warehouse.close()
         return (str(rows[0][0]), rows[0][1]) if rows else (None, None)
 
-    return LiveQA(ws.config, Analyzers(ws.config, ws.root), lookup, ws.appdb.raise_alert)
+    from shopkpi.insights.alerts import escalation_sink
+
+    # Records the alert, then pushes it to the shop's escalation channels (alerts.yaml).
+    sink = escalation_sink(ws.appdb, ws.root)
+    return LiveQA(ws.config, Analyzers(ws.config, ws.root), lookup, sink)

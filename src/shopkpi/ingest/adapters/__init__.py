@@ -9,11 +9,13 @@ from shopkpi.ingest.adapters.platform_report import PlatformReportAdapter
 from shopkpi.ingest.adapters.reception import ReceptionSheetAdapter
 from shopkpi.ingest.adapters.reception_json import ReceptionJsonAdapter
 from shopkpi.ingest.adapters.refunds import RefundReportAdapter
+from shopkpi.ingest.adapters.reviews import ReviewAdapter
 from shopkpi.ingest.adapters.roster import RosterAdapter
 from shopkpi.ingest.adapters.service_evals import ServiceEvalAdapter
 from shopkpi.ingest.adapters.shifts import ShiftAdapter
 from shopkpi.ingest.adapters.shipments import ShipmentReportAdapter
 from shopkpi.ingest.adapters.targets import TargetAdapter
+from shopkpi.ingest.adapters.traffic import TrafficAdapter
 from shopkpi.ingest.base import DocumentAdapter, TabularAdapter
 
 TABULAR_ADAPTERS: list[type[TabularAdapter]] = [
@@ -23,6 +25,8 @@ TABULAR_ADAPTERS: list[type[TabularAdapter]] = [
     ShipmentReportAdapter,
     RefundReportAdapter,
     ServiceEvalAdapter,
+    ReviewAdapter,
+    TrafficAdapter,
     RosterAdapter,
     ShiftAdapter,
     TargetAdapter,
