@@ -153,6 +153,9 @@ def demo(
     compute_and_rank(run.root)
     print_top(run.root)
     print_brief(run.root)
+    from shopkpi.cli.report import print_headline
+
+    print_headline(run.root)
 
 
 @app.command()

@@ -126,6 +126,20 @@ def monthly(
     )
 
 
+def print_headline(root: Path) -> None:
+    """The latest day's report headline (the demo prints it last)."""
+    from shopkpi.insights.report import daily_report
+    from shopkpi.workspace import Workspace
+
+    ws = Workspace(root)
+    try:
+        r = daily_report(ws)
+    finally:
+        ws.close()
+    console.print(f"[bold]日报 {r.day}[/]：{r.headline}")
+    console.print(f"  全文：shopkpi report daily -w {root}　诊断：shopkpi diagnose -w {root}")
+
+
 def _made(workspace: Path, make: Any, send: list[str] | None, rule: str) -> tuple[str, str, Any]:
     """Open the workspace, make the report, push it when asked, close."""
     from shopkpi.workspace import Workspace
