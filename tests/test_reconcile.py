@@ -32,6 +32,7 @@ MEI, QIANG, LI = "示例旗舰店:小美", "示例旗舰店:阿强", "示例旗�
 PLATFORM = [
     (MEI, "consulted_buyers", "120", False, "120"),
     (MEI, "agent_messages", "500", False, "500"),
+    (MEI, "total_messages", "1000", False, "1000"),
     (MEI, "reply_rate", "0.985", False, "98.5%"),
     (MEI, "avg_response_seconds", "35", False, "35"),
     (MEI, "inquiry_to_paid_rate", "0.3", False, "30.00%"),
@@ -51,6 +52,7 @@ PLATFORM = [
 OURS = [
     ("S001", "consulted_buyers", "120", "final"),
     ("S001", "agent_messages", "480", "final"),
+    ("S001", "total_messages", "1020", "final"),
     ("S001", "reply_rate", "0.98533", "final"),
     ("S001", "avg_response_seconds", "41.2", "final"),
     ("S001", "inquiry_to_paid_rate", "0.35", "final"),
@@ -245,6 +247,10 @@ def test_values_differences_and_reasons(ws: Workspace) -> None:
         ("S003", "reply_rate"): (
             d(1), None, None, None, Verdict.missing, (Reason.not_on_platform,),
         ),
+        # 1020 − 1000 = 20 = S001's 12 + 8 auto-replies, which our 总消息数 includes.
+        ("S001", "total_messages"): (
+            d(1020), d(1000), d(20), d("0.02"), Verdict.differ, (Reason.auto_replies,),
+        ),
     }  # fmt: skip
     assert set(got) == set(expected)
     for key, (ours, theirs, diff, rel, verdict, reasons) in expected.items():
@@ -253,6 +259,12 @@ def test_values_differences_and_reasons(ws: Workspace) -> None:
         assert actual == (ours, theirs, diff, rel, verdict, reasons), key
     assert "下单判定" in got[("S001", "inquiry_to_paid_rate")].reason_text
     assert "20 条" in got[("S001", "agent_messages")].reason_text
+    # 总消息数 counts auto-replies on our side only: 1020 − 1000 = 20 = S001's auto-replies.
+    total = got[("S001", "total_messages")]
+    assert (total.diff, total.reasons) == (d(20), (Reason.auto_replies,))
+    assert total.reason_text.endswith(
+        "我方总消息数含自动回复 20 条，平台报表不计，差异正好等于自动回复数"
+    )
     assert "有 1 位买家只因第 21 天" in got[("S001", "inquiry_to_paid_rate")].reason_text
     assert "1 个会话的首响" in got[("S001", "first_response_seconds")].reason_text
     assert "3 个回合" in got[("S001", "avg_response_seconds")].reason_text

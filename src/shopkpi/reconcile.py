@@ -401,6 +401,16 @@ def _likely_reasons(
     if found or diff is None or metric_id not in AUTO_REPLY_EFFECT:
         return found
     autos = evidence.auto_messages.get(staff_id, 0)
+    if metric_id == "total_messages" and diff > 0 and autos:
+        # Our 总消息数 counts auto-replies (its formula says so); the platform's does not.
+        exact = "，差异正好等于自动回复数" if diff == autos else ""
+        found.append(
+            (
+                Reason.auto_replies,
+                f"自动回复：我方总消息数含自动回复 {autos} 条，平台报表不计{exact}",
+            )
+        )
+        return found
     if diff * AUTO_REPLY_EFFECT[metric_id] < 0 and autos:
         found.append(
             (
