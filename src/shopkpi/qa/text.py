@@ -71,12 +71,15 @@ def _fold(cluster: str) -> str:
     return unicodedata.normalize("NFKC", cluster).lower()
 
 
+@lru_cache(maxsize=65536)  # chat repeats itself (quick replies, templates): keep results
 def normalize(text: str) -> NormalizedText:
     """NFKC, lower case, one space per whitespace run, no zero-width characters."""
-    if unicodedata.is_normalized("NFKC", text) and not _NEEDS_MAP.search(text):
-        lowered = text.lower()
-        if len(lowered) == len(text):  # lower-casing maps each character to one
-            return NormalizedText(text, lowered)
+    if not _NEEDS_MAP.search(text) and not any(map(unicodedata.combining, text)):
+        # Without whitespace runs, zero-width or combining characters, a result as long as
+        # the text maps character to character (full-width ，？！ and letters fold 1:1).
+        folded = unicodedata.normalize("NFKC", text).lower()
+        if len(folded) == len(text):
+            return NormalizedText(text, folded)
     out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
