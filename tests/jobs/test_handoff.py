@@ -85,16 +85,21 @@ def served(ws: Workspace) -> Iterator[Running]:
     app.state.ws.close()
 
 
+def form_token(html: str) -> str:
+    """The page's CSRF token (secrets.token_urlsafe(32): 43 URL-safe characters)."""
+    found = re.findall(r'name="csrf_token" value="([A-Za-z0-9_-]{43})"', html)
+    assert len(set(found)) == 1, found
+    return str(found[0])
+
+
 def browser_upload(url: str, name: str, data: bytes) -> str:
     """Log in through the form and upload on the imports page; returns the job id."""
     with httpx.Client(base_url=url, follow_redirects=False, timeout=60) as c:
-        token = re.search(r'name="csrf_token" value="([^"]+)"', c.get("/login").text)
-        assert token is not None
-        c.post("/login", data={"username": "boss", "password": PASSWORD, "csrf_token": token.group(1)})  # fmt: skip
-        page = c.get("/imports").text
-        token = re.search(r'name="csrf_token" value="([^"]+)"', page)
-        assert token is not None
-        r = c.post("/imports", data={"csrf_token": token.group(1)}, files=[("files", (name, data, "text/csv"))])  # fmt: skip
+        token = form_token(c.get("/login").text)
+        r = c.post("/login", data={"username": "boss", "password": PASSWORD, "csrf_token": token})
+        assert (r.status_code, r.headers["location"]) == (303, "/")
+        token = form_token(c.get("/imports").text)
+        r = c.post("/imports", data={"csrf_token": token}, files=[("files", (name, data, "text/csv"))])  # fmt: skip
         assert r.status_code == 303, r.text
         return r.headers["location"].removeprefix("/imports?job=")
 

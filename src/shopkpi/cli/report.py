@@ -193,16 +193,9 @@ def handed_off(
     from shopkpi.insights.report import to_html
 
     title, text = str(done["title"]), str(done["text"])
-    if output is ReportFormat.html:
-        path = out or Path(f"{title.replace(' ', '_')}.html")
-        path.write_text(to_html(title, text), encoding="utf-8")
-        console.print(f"[green]✓[/] 已写出 {path}")
-    elif output is ReportFormat.xlsx:
+    if output is ReportFormat.xlsx:
         raise typer.BadParameter("服务运行期间请用网页或 --format text/html；xlsx 需要直接读取仓库")
-    elif out is not None:
-        out.write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text)
+    _emit(output, out, title.replace(" ", "_"), title, text, None, to_html)
     print_deliveries(list(done.get("deliveries") or []))  # type: ignore[arg-type]
     return True
 

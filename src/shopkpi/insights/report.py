@@ -19,7 +19,7 @@ from typing import Any
 import duckdb
 
 from shopkpi.errors import ShopkpiError
-from shopkpi.insights.explain import explain
+from shopkpi.insights.explain import explain, pct, signed_pct
 from shopkpi.insights.intraday import IntradayPace, intraday_pace
 from shopkpi.insights.scan import (
     ShopAnomaly,
@@ -143,7 +143,7 @@ def headline(r: DailyReport) -> str:
         elapsed = r.overview.elapsed
         state = "领先" if gmv.achievement >= elapsed else "落后"
         parts.append(
-            f"本月 GMV 目标达成 {_pct(gmv.achievement)}，时间进度 {_pct(elapsed)}，{state}于进度。"
+            f"本月 GMV 目标达成 {pct(float(gmv.achievement))}，时间进度 {pct(float(elapsed))}，{state}于进度。"
         )
     day_gmv = next((x for x in r.lines if x.metric_id == "shop_sales"), None)
     if day_gmv is not None and day_gmv.value is not None:
@@ -151,7 +151,7 @@ def headline(r: DailyReport) -> str:
         for label, other in (("较前一天", day_gmv.previous), ("较上周同日", day_gmv.last_week)):
             change = day_gmv.change(other)
             if change is not None:
-                text += f"，{label} {_signed_pct(change)}"
+                text += f"，{label} {signed_pct(float(change))}"
         parts.append(text + "。")
     shop_gmv = [a for a in r.anomalies if a.entity_kind == "shop" and a.decomposition is not None]
     if shop_gmv:
@@ -202,24 +202,15 @@ def monthly_report(ws: Workspace, period: str | None = None) -> MonthlyReport:
 
 
 def _diagnosis(ws: Workspace, label: str) -> list[dict[str, Any]]:
-    try:
-        from shopkpi.insights.diagnosis import diagnose
-    except ImportError:  # pragma: no cover - the module ships with the package
-        return []
-    out = []
-    for d in diagnose(ws.warehouse.con, ws.config, label):
-        as_json = d.as_json() if hasattr(d, "as_json") else dict(vars(d))
-        out.append(as_json)
-    return out
+    from shopkpi.insights.diagnosis import diagnose
+
+    return [d.as_json() for d in diagnose(ws.warehouse.con, ws.config, label)]
 
 
 def _labour(ws: Workspace, label: str) -> list[dict[str, Any]]:
-    try:
-        from shopkpi.insights.labour import labour_efficiency
-    except ImportError:  # pragma: no cover
-        return []
-    rows = labour_efficiency(ws.warehouse.con, label)
-    return [r.as_json() if hasattr(r, "as_json") else dict(vars(r)) for r in rows]
+    from shopkpi.insights.labour import labour_efficiency
+
+    return [r.as_json() for r in labour_efficiency(ws.warehouse.con, label)]
 
 
 def _day_values(
@@ -263,7 +254,8 @@ def daily_text(r: DailyReport) -> str:
         metric = CATALOG.get_metric(x.metric_id)
         value = "—" if x.value is None else format_number(metric.unit, x.value)
         changes = " / ".join(
-            "—" if (c := x.change(o)) is None else _signed_pct(c) for o in (x.previous, x.last_week)
+            "—" if (c := x.change(o)) is None else signed_pct(float(c))
+            for o in (x.previous, x.last_week)
         )
         lines.append(f"- {x.name}：{value}（{changes}）")
     if r.drop is not None:
@@ -295,7 +287,7 @@ def monthly_text(r: MonthlyReport) -> str:
     for p in r.overview.paces:
         value = format_value(p.metric, p.value)
         target = "" if p.target is None else f"，目标 {format_number(p.metric.unit, p.target)}"
-        achieved = "" if p.achievement is None else f"，达成 {_pct(p.achievement)}"
+        achieved = "" if p.achievement is None else f"，达成 {pct(float(p.achievement))}"
         lines.append(f"- {p.metric.name}：{value}{target}{achieved}（{p.verdict.label}）")
     lines.append("")
     lines.append("客服销售额排行（前 10）：")
@@ -392,19 +384,8 @@ def monthly_tables(r: MonthlyReport) -> dict[str, list[list[Any]]]:
 
 
 def _cell(v: object) -> object:
-    if isinstance(v, Decimal):
-        return float(v) if v != v.to_integral_value() else int(v)
-    if isinstance(v, dict | list | tuple):
-        return str(v)
-    return v
-
-
-def _pct(x: Decimal | float) -> str:
-    return f"{float(x) * 100:.1f}%"
-
-
-def _signed_pct(x: Decimal | float) -> str:
-    return f"{float(x) * 100:+.1f}%"
+    """openpyxl writes Decimals as numbers itself; nested values as their text."""
+    return str(v) if isinstance(v, dict | list | tuple) else v
 
 
 def push(ws: Workspace, channels: list[str], title: str, text: str, rule: str) -> list[Any]:

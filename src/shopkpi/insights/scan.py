@@ -31,6 +31,7 @@ from shopkpi.insights.explain import explain
 from shopkpi.insights.rootcause import Candidate, Observation, adtributor
 from shopkpi.metrics.catalog import CATALOG
 from shopkpi.metrics.model import MetricDef, MetricKind, Unit
+from shopkpi.warehouse.db import has_table
 
 DEFAULT_METRICS = ("shop_sales", "cs_sales", "cs_orders", "avg_response_seconds")
 GMV_METRIC = "shop_sales"
@@ -148,7 +149,7 @@ def _traffic(con: duckdb.DuckDBPyConnection, shop: str, days: list[date]) -> dic
 def _orders(
     con: duckdb.DuckDBPyConnection, shop: str, days: list[date]
 ) -> dict[date, tuple[int, Decimal]]:
-    if not _has_table(con, "order_credit"):
+    if not has_table(con, "order_credit"):
         return {}
     rows = con.execute(
         """SELECT paid_biz_date, count(*), sum(sales_amount) FROM order_credit
@@ -181,13 +182,6 @@ def _decompose(
     return decompose_orders((avg_orders, avg_gmv), orders[day])
 
 
-def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    rows = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
-    ).fetchall()
-    return bool(rows[0][0])
-
-
 def _cells(
     con: duckdb.DuckDBPyConnection, sql: str, params: list[object]
 ) -> dict[tuple[str, date], float]:
@@ -218,7 +212,7 @@ def _observations(
             "AND period_start IN (SELECT unnest(?::DATE[]))",
             [shop, kind, days],
         )
-    if _has_table(con, "order_credit"):
+    if has_table(con, "order_credit"):
         hour = f"lpad(CAST(hour({local_ts('paid_at', 'shop_id', config)}) AS VARCHAR), 2, '0')"
         queries["hour"] = (
             f"SELECT {hour} || '时', paid_biz_date, sum(sales_amount) FROM order_credit "
@@ -294,7 +288,7 @@ def traffic_drop(
     before this one, promotion days left out and the remaining days scaled to the window;
     z = (actual − expected) / √expected. The cell with the lowest z is named.
     """
-    if not _has_table(con, "traffic_daily"):
+    if not has_table(con, "traffic_daily"):
         return None
     s = settings or AnomalySettings()
     first = day - timedelta(days=window - 1)
@@ -397,7 +391,7 @@ def traffic_anomalies(
     min_visitors: int = 20,
 ) -> list[TrafficAnomaly]:
     """Anomalous 访客数 on ``day`` per shop × channel × category of ``traffic_daily``."""
-    if not _has_table(con, "traffic_daily"):
+    if not has_table(con, "traffic_daily"):
         return []
     s = settings or AnomalySettings()
     rows = con.execute(

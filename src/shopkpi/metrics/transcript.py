@@ -21,6 +21,7 @@ from shopkpi.config.models import WorkspaceConfig
 from shopkpi.derive.messages import _direction, _filler, _stripped
 from shopkpi.derive.sessions import _target
 from shopkpi.errors import ShopkpiError
+from shopkpi.warehouse.db import has_table
 
 DIRECTION_LABELS = {"buyer": "买家", "agent": "客服", "auto": "自动回复", "system": "系统"}
 
@@ -74,7 +75,7 @@ def transcript(
     con: duckdb.DuckDBPyConnection, config: WorkspaceConfig, session_id: str
 ) -> Transcript:
     """The session ``session_id`` (``account|buyer|start``) with its messages."""
-    head = _rows(con, _HEADER, [session_id]) if _has_sessions(con) else []
+    head = _rows(con, _HEADER, [session_id]) if has_table(con, "chat_session") else []
     if not head:
         raise SessionNotFound(f"找不到会话 {session_id!r}（会话在 shopkpi compute 时生成）")
     shop, sid, buyer, account, staff, day, start, end, out, into = head[0]
@@ -109,11 +110,6 @@ SELECT message_id, sent_at, direction, account_nick, staff_id, text,
 FROM m
 ORDER BY sent_at, CASE direction WHEN 'buyer' THEN 0 WHEN 'agent' THEN 1 ELSE 2 END,
          message_id"""
-
-
-def _has_sessions(con: duckdb.DuckDBPyConnection) -> bool:
-    sql = "SELECT count(*) FROM information_schema.tables WHERE table_name = 'chat_session'"
-    return bool(_rows(con, sql, [])[0][0])
 
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[object]) -> list[Any]:

@@ -37,6 +37,7 @@ from shopkpi.qa.evi import evi, warmth_findings
 from shopkpi.qa.load import QASession, replace_table, sessions
 from shopkpi.qa.model import Category, Finding, QAMessage, Speaker
 from shopkpi.qa.settings import QASettings
+from shopkpi.warehouse.db import has_table
 
 Progress = Callable[[str, float], None]
 
@@ -339,11 +340,5 @@ def write_tables(
 
 def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Create the QA tables empty unless they exist (metrics read them)."""
-    present = {
-        r[0]
-        for r in con.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
-        ).fetchall()
-    }
-    if not set(QA_TABLES) <= present:
+    if not all(has_table(con, name) for name in QA_TABLES):
         write_tables(con, [], [], [])

@@ -10,6 +10,7 @@ import duckdb
 
 from shopkpi.errors import ShopkpiError
 from shopkpi.qa.model import CATEGORY_LABELS, SEVERITY_LABELS, Category, Severity
+from shopkpi.warehouse.db import has_table
 
 SEVERITY_ORDER = (
     "CASE severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 ELSE 1 END"
@@ -96,10 +97,8 @@ class Summary:
 
 
 def computed(con: duckdb.DuckDBPyConnection) -> bool:
-    rows = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'qa_finding'"
-    ).fetchall()
-    return bool(rows[0][0])
+    """Whether compute has made the QA tables yet."""
+    return has_table(con, "qa_finding")
 
 
 def _require(con: duckdb.DuckDBPyConnection) -> None:

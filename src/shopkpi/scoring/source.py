@@ -18,6 +18,7 @@ from shopkpi.scoring.inputs import Ratings, ScoringInput, observations_from
 from shopkpi.scoring.roster import read_roster
 from shopkpi.scoring.subjects import Subject, team_subject
 from shopkpi.scoring.vocab import LIFECYCLE_ALIASES, Lifecycle
+from shopkpi.warehouse.db import has_table
 
 # Credited paid sales per staff member and product lifecycle stage, by payment day.
 _MIX_SQL = """
@@ -36,7 +37,7 @@ def lifecycle_mix(
     con: duckdb.DuckDBPyConnection, start: date, end: date, shop_id: str | None = None
 ) -> dict[str, dict[Lifecycle, Decimal]]:
     """Each staff member's credited sales per lifecycle stage (empty before ``compute``)."""
-    if not _has_table(con, "order_credit"):
+    if not has_table(con, "order_credit"):
         return {}
     mix: dict[str, dict[Lifecycle, Decimal]] = {}
     for staff_id, stage, amount in con.execute(_MIX_SQL, [start, end, shop_id, shop_id]).fetchall():
@@ -44,13 +45,6 @@ def lifecycle_mix(
         if lifecycle is not None:
             mix.setdefault(str(staff_id), {})[lifecycle] = Decimal(amount)
     return mix
-
-
-def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    rows = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
-    ).fetchall()
-    return bool(rows[0][0])
 
 
 def scoring_input(

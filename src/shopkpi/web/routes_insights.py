@@ -20,6 +20,7 @@ from shopkpi.web.access import Viewer
 from shopkpi.web.deps import WS, ApiViewer, PageViewer, render
 from shopkpi.web.guards import ADMIN_SUPERVISOR, EVERYONE, READERS, Access, error_page
 from shopkpi.web.qa_view import visible_staff
+from shopkpi.web.routes_qa import alerts_for
 from shopkpi.workspace import Workspace
 
 router = APIRouter()
@@ -85,12 +86,10 @@ def daily_page(request: Request, ws: WS, viewer: PageViewer, day: date | None = 
 def alerts_page(request: Request, ws: WS, viewer: PageViewer) -> Any:
     if viewer.role not in ADMIN_SUPERVISOR:
         return error_page(request, viewer, "无权查看预警", 403)
-    rows = ws.appdb.alerts(limit=500)
-    if viewer.role is not Role.admin:
-        rows = [a for a in rows if a.team is not None and a.team in viewer.teams][:200]
+    rows = alerts_for(ws, viewer, 200)
     deliveries = ws.appdb.deliveries(limit=200) if viewer.role is Role.admin else []
     return render(
-        request, "alerts.html", {"viewer": viewer, "alerts": rows[:200], "deliveries": deliveries}
+        request, "alerts.html", {"viewer": viewer, "alerts": rows, "deliveries": deliveries}
     )
 
 

@@ -113,7 +113,7 @@ def qa_page(
     found = report.findings(con, first, last, filters, LIMIT)
     summary = report.summary(con, first, last, filters.staff)
     reviews = ws.appdb.finding_reviews([f.finding_id for f in found])
-    alerts = _alerts_for(ws, viewer, 20) if viewer.role in ADMIN_SUPERVISOR else []
+    alerts = alerts_for(ws, viewer, 20) if viewer.role in ADMIN_SUPERVISOR else []
     context = {
         "viewer": viewer,
         "label": label,
@@ -171,7 +171,8 @@ def _review(
     )
 
 
-def _alerts_for(ws: Workspace, viewer: Viewer, limit: int) -> list[Any]:
+def alerts_for(ws: Workspace, viewer: Viewer, limit: int) -> list[Any]:
+    """The newest alerts the viewer may see: admin every one, a supervisor their teams'."""
     rows = ws.appdb.alerts(limit=limit if viewer.role is Role.admin else limit * 5)
     if viewer.role is Role.admin:
         return rows
@@ -241,7 +242,7 @@ def alerts_api(ws: WS, viewer: ApiViewer, limit: int = 100) -> dict[str, Any]:
     """Recorded alerts (live escalations), newest first; supervisors see their teams'."""
     if viewer.role not in ADMIN_SUPERVISOR:
         raise HTTPException(403, "无权查看预警")
-    rows = _alerts_for(ws, viewer, max(1, min(limit, 1000)))
+    rows = alerts_for(ws, viewer, max(1, min(limit, 1000)))
     return {
         "alerts": [
             {

@@ -83,7 +83,7 @@ def staff_ranking(
     # The cells of every row are rendered once per data generation (memo.py); a request
     # only numbers and filters them (300 rows × 7 values through Jinja cost ~30 ms).
     html = ws.memo(
-        ("ranking_cells", label, metric.id, deps_roster_key(ws)),
+        ("ranking_cells", label, metric.id),  # the roster changes only through a job
         lambda: rendered_rows(roster_all(ws), ranked, columns),
     )
     picked: list[RankRow] = []
@@ -116,11 +116,6 @@ def staff_ranking(
 
 def roster_all(ws: Workspace) -> dict[str, Any]:
     return {s.id: s for s in deps_roster(ws)}
-
-
-def deps_roster_key(ws: Workspace) -> int:
-    """Which roster the cells were rendered with (names and teams are in them)."""
-    return hash(tuple((s.id, s.name, s.team, s.role, s.level) for s in deps_roster(ws)))
 
 
 def rendered_rows(
