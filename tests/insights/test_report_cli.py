@@ -60,6 +60,27 @@ def test_monthly_has_ranking_and_diagnosis(demo: Path) -> None:
     assert "客服销售额排行（前 10）：" in text and "诊断：" in text
 
 
+def test_the_monthly_workbook_names_topics_and_roles(demo: Path, tmp_path: Path) -> None:
+    from shopkpi.insights.diagnosis import diagnose
+
+    xlsx = tmp_path / "monthly.xlsx"
+    invoke(
+        "report", "monthly", "--period", "2026-11", "-f", "xlsx", "-o", str(xlsx), "-w", str(demo)
+    )
+    rows = list(load_workbook(xlsx)["诊断"].iter_rows(values_only=True))
+    ws = Workspace(demo)
+    try:
+        people = diagnose(ws.warehouse.con, ws.config, "2026-11")
+    finally:
+        ws.close()
+    assert rows[0] == ("员工", "姓名", "发现", "培训建议", "建议岗位")
+    assert [(r[0], r[3] or "", r[4] or "") for r in rows[1:]] == [
+        (p.staff_id, "、".join(t.name for t in p.training), p.role.name if p.role else "")
+        for p in people
+    ]
+    assert not any("{" in str(r[3]) or "{" in str(r[4]) for r in rows[1:])  # names, not dicts
+
+
 def test_the_daily_report_is_pushed_to_a_group_robot(demo: Path, hook: Hook) -> None:
     (demo / "alerts.yaml").write_text(
         f"channels:\n  - id: 客服群\n    type: wecom\n    webhook: {hook.url}\n", encoding="utf-8"

@@ -373,8 +373,8 @@ def monthly_tables(r: MonthlyReport) -> dict[str, list[list[Any]]]:
         tables["诊断"] = [["员工", "姓名", "发现", "培训建议", "建议岗位"]] + [
             [d.get("staff_id"), d.get("name"),
              "、".join(f.get("code", "") for f in d.get("findings", [])),
-             "、".join(str(t.get("title", t)) if isinstance(t, dict) else str(t) for t in d.get("training", [])),
-             str(d.get("role", ""))]
+             "、".join(str(t["name"]) for t in d.get("training", [])),
+             str(d["role"]["name"]) if d.get("role") else ""]
             for d in r.diagnosis
         ]  # fmt: skip
     if r.labour:
